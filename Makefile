@@ -1,0 +1,44 @@
+# neos developer commands. `make test` is the one test command (README, CI, GitHub Actions).
+SHELL := /bin/bash
+PY ?= python
+NB_WORKERS ?= 1
+
+.PHONY: help install test test-slow check-export check-clean check-readme nbtest pytest readme export clean-nbs prepare bench demos-full
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+install:  ## editable install with the test extras
+	$(PY) -m pip install -e ".[dev]"
+
+export:  ## write neos/ from nbs/
+	nbdev-export
+
+clean-nbs:  ## strip notebook metadata/outputs noise
+	nbdev-clean
+
+readme:  ## regenerate README.md from nbs/index.ipynb (no Quarto needed)
+	$(PY) tools/readme.py
+
+prepare: export clean-nbs readme  ## everything to do before committing
+
+test: check-export check-clean check-readme nbtest pytest  ## the full default test run
+	@echo "make test: all checks passed"
+
+check-export:  ## neos/ must equal a fresh nbdev-export of nbs/
+	$(PY) tools/checks.py export
+
+check-clean:  ## notebooks must be nbdev-clean
+	$(PY) tools/checks.py clean
+
+check-readme:  ## README.md must match nbs/index.ipynb
+	$(PY) tools/checks.py readme
+
+nbtest:  ## run every notebook's tests (nbdev-test), slow cells skipped
+	$(PY) tools/run_nbtests.py --n-workers $(NB_WORKERS)
+
+test-slow:  ## run every notebook including cells flagged `#| slow`
+	$(PY) tools/run_nbtests.py --n-workers $(NB_WORKERS) --flags slow
+
+pytest:  ## cross-checks kept as a pytest suite (tests/)
+	$(PY) -m pytest -q tests
