@@ -42,3 +42,24 @@ test-slow:  ## run every notebook including cells flagged `#| slow`
 
 pytest:  ## cross-checks kept as a pytest suite (tests/)
 	$(PY) -m pytest -q tests
+
+demos-full:  ## run the demo notebooks at full length (NEOS_DEMO_FULL=1), slow cells included
+	NEOS_DEMO_FULL=1 $(PY) tools/run_nbtests.py --only demo_ --flags slow
+
+bench:  ## speed benchmarks: neos vs references, ratios measured side by side
+	$(PY) benchmarks/bench_hypotest.py
+	$(PY) benchmarks/bench_seed_step.py
+
+# docs site (tools/docs/, mkdocs.yml; CONTRIBUTING.md "Docs: why this route"). Needs `pip install -e ".[dev,docs]"`;
+# docs-check also needs Debian's chromium (apt-get update && apt-get install -y chromium).
+DOCS_PORT ?= 8000
+.PHONY: docs docs-serve docs-check
+
+docs:  ## build the docs site into _docs/ from nbs/ (offline, no Quarto); DOCS_EXECUTE=none: stored outputs only
+	$(PY) tools/docs/build.py
+
+docs-serve: docs  ## build, then preview the site at http://127.0.0.1:$(DOCS_PORT)/
+	$(PY) -m http.server --bind 127.0.0.1 --directory _docs $(DOCS_PORT)
+
+docs-check:  ## build the site, check it in headless chromium; screenshots in _docs_check/
+	$(PY) tools/docs/check_site.py
