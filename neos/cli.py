@@ -7,7 +7,7 @@ Docs: https://gradhep.github.io/neos/cli.html.md"""
 # %% auto #0
 __all__ = ['OBJECTIVES', 'make_parser', 'run', 'main']
 
-# %% ../nbs/13_cli.ipynb #eb24cb90
+# %% ../nbs/13_cli.ipynb #22754d0b
 import argparse
 import functools
 import json
@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 
-# %% ../nbs/13_cli.ipynb #48175d25
+# %% ../nbs/13_cli.ipynb #ce6e6fc4
 OBJECTIVES = ("cls", "discovery", "poi_uncert", "bce", "bce_aug")
 
 
@@ -28,34 +28,22 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def _positive_int(s):
-    try:
-        v = int(s)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {s!r}")
-    if v <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {s!r}")
-    return v
+def _number(parse, ok, what):
+    "An argparse `type` that parses with `parse` and accepts values where `ok(v)`, else says `what` it expected."
+    def convert(s):
+        try:
+            v = parse(s)
+        except ValueError:
+            v = None
+        if v is None or not ok(v):
+            raise argparse.ArgumentTypeError(f"expected {what}, got {s!r}")
+        return v
+    return convert
 
 
-def _nonneg_int(s):
-    try:
-        v = int(s)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {s!r}")
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {s!r}")
-    return v
-
-
-def _positive_float(s):
-    try:
-        v = float(s)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {s!r}")
-    if not (v > 0 and np.isfinite(v)):
-        raise argparse.ArgumentTypeError(f"expected a positive finite number, got {s!r}")
-    return v
+_positive_int = _number(int, lambda v: v > 0, "a positive integer")
+_nonneg_int = _number(int, lambda v: v >= 0, "a non-negative integer")
+_positive_float = _number(float, lambda v: v > 0 and np.isfinite(v), "a positive finite number")
 
 
 def _bins(s):
@@ -110,7 +98,7 @@ def make_parser():
     t.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
 
-# %% ../nbs/13_cli.ipynb #67e05dd8
+# %% ../nbs/13_cli.ipynb #da47262d
 def _mlp(hidden, blobs_out=1):
     from jax.example_libraries import stax
     layers = []
@@ -203,7 +191,7 @@ def run(args, out_dir: str | None = None) -> dict:
         json.dump({"config": config, "summary": summary, "history": res.history}, f, indent=1)
     return summary
 
-# %% ../nbs/13_cli.ipynb #dec95b03
+# %% ../nbs/13_cli.ipynb #8dd99982
 def _summary_line(s, out):
     f = s["final"]
     cls0 = s.get("first_CLs", s.get("first_heldout_soft_CLs"))
