@@ -7,7 +7,7 @@ Docs: https://gradhep.github.io/neos/train.html.md"""
 # %% auto #0
 __all__ = ['Optimizer', 'as_optimizer', 'make_step', 'TrainResult', 'train']
 
-# %% ../nbs/11_train.ipynb #727824f5
+# %% ../nbs/11_train.ipynb #554e4db8
 import time
 import warnings
 from typing import Any, Callable, NamedTuple
@@ -21,7 +21,7 @@ with warnings.catch_warnings():  # tqdm.auto warns on import in Jupyter without 
     warnings.simplefilter("ignore")
     from tqdm.auto import tqdm
 
-# %% ../nbs/11_train.ipynb #bad6aa09
+# %% ../nbs/11_train.ipynb #ebd6c1fb
 class Optimizer(NamedTuple):
     "Uniform optimiser: `init(params)`, `update(step, grads, state)`, `params(state)`."
     init: Callable
@@ -50,7 +50,7 @@ def as_optimizer(opt) -> Optimizer:
     raise TypeError("optimizer must be an optax GradientTransformation or an (init, update, get_params) triple "
                     f"from jax.example_libraries.optimizers, got {type(opt).__name__}")
 
-# %% ../nbs/11_train.ipynb #241ddc4e
+# %% ../nbs/11_train.ipynb #ba650612
 def make_step(loss_fn: Callable, optimizer, has_aux: bool = False, jit: bool = True):
     "`(optimizer, step)` with `step(i, state, batch) -> (state, loss, aux)`; `loss_fn(params, batch)`."
     opt = as_optimizer(optimizer)
@@ -66,7 +66,7 @@ def make_step(loss_fn: Callable, optimizer, has_aux: bool = False, jit: bool = T
 
     return opt, (jax.jit(step) if jit else step)
 
-# %% ../nbs/11_train.ipynb #3889b0f5
+# %% ../nbs/11_train.ipynb #0872f763
 class TrainResult(NamedTuple):
     "What `train` returns."
     params: Any
@@ -86,11 +86,12 @@ def _floatify(aux):
     return out
 
 
-def _check_steps(steps):
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
-        raise TypeError(f"steps must be a positive int, got {type(steps).__name__} {steps!r}")
-    if steps <= 0:
-        raise ValueError(f"steps must be a positive int, got {steps!r}")
+def _check_positive_int(name, value):
+    "Raise naming `name` unless `value` is an int > 0."
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a positive int, got {type(value).__name__} {value!r}")
+    if value <= 0:
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
 
 
 def train(loss_fn: Callable,  # loss(params, batch) -> scalar, or (scalar, aux dict) with has_aux
@@ -108,16 +109,16 @@ def train(loss_fn: Callable,  # loss(params, batch) -> scalar, or (scalar, aux d
           progress: bool = True,  # show a tqdm bar
           desc: str = "neos"):
     "Optimise `params` for `steps` steps; returns `TrainResult(params, history, state)`."
-    _check_steps(steps)
+    _check_positive_int("steps", steps)
     if has_aux is None:
         has_aux = hasattr(loss_fn, "with_aux")
     if has_aux and hasattr(loss_fn, "with_aux"):
         loss_fn = loss_fn.with_aux
     if sampler is not None and key is None:
         raise ValueError("sampler needs a PRNG key: pass key=jax.random.PRNGKey(...)")
-    for name, every in (("metrics_every", metrics_every), ("callback_every", callback_every)):
-        if every is not None and (isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every <= 0):
-            raise ValueError(f"{name} must be a positive int, got {every!r}")
+    _check_positive_int("metrics_every", metrics_every)
+    if callback_every is not None:
+        _check_positive_int("callback_every", callback_every)
     opt, step = make_step(loss_fn, optimizer, has_aux=has_aux)
     state = opt.init(params)
     history = []
