@@ -8,7 +8,7 @@ Docs: https://gradhep.github.io/neos/objectives.html.md"""
 __all__ = ['HARD_BANDWIDTH', 'TERMS', 'Analysis', 'sb_pars', 'cls_term', 'discovery_term', 'poi_uncert_term', 'bce_term',
            'bce_aug_term', 'Objective', 'objective', 'evaluate', 'make_evaluator']
 
-# %% ../nbs/10_objectives.ipynb #ceb227dc
+# %% ../nbs/10_objectives.ipynb #948d9457
 from typing import Callable
 
 import jax
@@ -20,7 +20,7 @@ from jax.scipy.special import ndtr
 from . import as_float64, check_choice, check_positive
 from . import infer, makers
 
-# %% ../nbs/10_objectives.ipynb #95021b1e
+# %% ../nbs/10_objectives.ipynb #09e2a441
 HARD_BANDWIDTH = 1e-9  # a KDE this narrow is a step function: kde_hist then counts like np.histogram
 
 
@@ -95,14 +95,16 @@ class Analysis:
             hyper = {"bins": hyper["bins"], "bandwidth": HARD_BANDWIDTH}
         return [self.nn_params(params), hyper]
 
+    def _hist_maker(self, batch, hard):
+        return makers.hists_from_nn(lambda: tuple(batch), self._predict(hard), method=self.method, **self.scales)
+
     def hists(self, params, batch, hard: bool = False):
         "The histograms `neos.makers.hists_from_nn` makes from `batch` (soft, or hard with `hard=True`)."
-        hm = makers.hists_from_nn(lambda: tuple(batch), self._predict(hard), method=self.method, **self.scales)
-        return hm(self._hm_params(params, hard))
+        return self._hist_maker(batch, hard)(self._hm_params(params, hard))
 
     def model(self, params, batch, hard: bool = False):
         "`(model, bonly_pars)` from `batch`: histosys model (4 blobs) or uncorrelated background (3 blobs)."
-        hm = makers.hists_from_nn(lambda: tuple(batch), self._predict(hard), method=self.method, **self.scales)
+        hm = self._hist_maker(batch, hard)
         maker = makers.histosys_model_from_hists(hm) if self.blobs == 4 else makers.hepdata_like_from_hists(hm)
         return maker(self._hm_params(params, hard))
 
@@ -110,7 +112,7 @@ class Analysis:
         "Per-event signal score in (0, 1): the network's first output."
         return self.predict(self.nn_params(params), x).reshape(len(x), -1)[:, 0]
 
-# %% ../nbs/10_objectives.ipynb #a17f5af2
+# %% ../nbs/10_objectives.ipynb #0f5e4130
 def _model(ana, params, batch, cache, hard=False):
     k = ("model", hard)
     if k not in cache:
@@ -174,7 +176,7 @@ def bce_aug_term(ana, params, batch, cache):
 TERMS = {"cls": cls_term, "discovery": discovery_term, "poi_uncert": poi_uncert_term,
          "bce": bce_term, "bce_aug": bce_aug_term}
 
-# %% ../nbs/10_objectives.ipynb #b33ab928
+# %% ../nbs/10_objectives.ipynb #da7e419c
 class Objective:
     "A weighted sum of named terms on one `Analysis`; call it as `loss(params, batch)`."
 
@@ -229,7 +231,7 @@ def objective(spec, analysis: Analysis) -> Objective:
         raise TypeError(f"objective spec must be a name, a list of names or a dict of weights, got {spec!r}")
     return Objective(spec, analysis)
 
-# %% ../nbs/10_objectives.ipynb #874aafe9
+# %% ../nbs/10_objectives.ipynb #08f28ccb
 def evaluate(analysis: Analysis, params, batch, hard: bool = True, soft: bool = True):
     "Dict of CLs, p0, Z0, sigma_mu on `batch` with hard (`hard_*`) and/or soft (`soft_*`) histograms."
     out = {}
