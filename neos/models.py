@@ -7,7 +7,7 @@ Docs: https://gradhep.github.io/neos/models.html.md"""
 # %% auto #0
 __all__ = ['MODIFIER_TYPES', 'INTERPCODES', 'poisson_logpdf', 'normal_logpdf', 'code0', 'code4p', 'code1', 'code4',
            'shapesys_tau', 'staterror_sigma', 'ParamSet', 'Model', 'ModelConfig', 'Workspace', 'to_workspace',
-           'uncorrelated_background', 'correlated_background']
+           'uncorrelated_background', 'correlated_background', 'shared_norm_background']
 
 # %% ../nbs/01_models.ipynb #06203ac8
 import functools
@@ -809,3 +809,19 @@ def correlated_background(signal, bkg, bkg_up, bkg_down):
         {"name": "signal", "data": signal, "modifiers": [{"name": "mu", "type": "normfactor", "data": None}]},
         {"name": "background", "data": bkg, "modifiers": [
             {"name": "correlated_bkg_uncertainty", "type": "histosys", "data": {"hi_data": bkg_up, "lo_data": bkg_down}}]}]}]})
+
+# %% ../nbs/01_models.ipynb #cdb3ecf9
+def shared_norm_background(signal, bkg, bkg_uncertainty):
+    "Signal `mu` on a background scaled by one `bkg_norm` for all bins, constrained by `T = Σ (b/δb)²` control events (neos 0.0.1's model)."
+    bkg, unc = _vector(bkg, "bkg"), _vector(bkg_uncertainty, "bkg_uncertainty")
+    if unc.shape != bkg.shape:
+        raise ValueError(f"bkg_uncertainty must have one value per bin of bkg ({bkg.shape[0]}), got {unc.shape[0]}")
+    if (c := _concrete(unc)) is not None and not (c > 0).all():
+        raise ValueError(f"bkg_uncertainty must be > 0 in every bin, got {c.tolist()}")
+    n_control = ((bkg / unc) ** 2).sum(keepdims=True)
+    norm = {"name": "bkg_norm", "type": "normfactor", "data": None}
+    return Model({"channels": [
+        {"name": "singlechannel", "samples": [
+            {"name": "signal", "data": signal, "modifiers": [{"name": "mu", "type": "normfactor", "data": None}]},
+            {"name": "background", "data": bkg, "modifiers": [norm]}]},
+        {"name": "singlechannel_bkg_norm", "samples": [{"name": "background", "data": n_control, "modifiers": [norm]}]}]})
