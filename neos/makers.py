@@ -98,16 +98,16 @@ def _bonly_pars(model):
     return as_float64(model.config.suggested_init()).at[model.config.poi_index].set(0.0)
 
 
-def _n_yields(yields, n, maker, other):
-    if len(yields) != n:
-        raise ValueError(f"{maker} needs a histogram maker returning {n} yields, got {len(yields)} (use {other})")
+_MAKER_FOR = {3: "hepdata_like_from_hists for 3 yields", 4: "histosys_model_from_hists for 4 yields"}
 
 
-def _model_maker(histogram_maker, build, n_yields, name, other):
+def _model_maker(histogram_maker, build, n_yields, name):
     "`nn_model_maker(hm_params)` → `(build(*yields), bonlypars)`, checking the number of yields."
     def nn_model_maker(hm_params):
         yields = histogram_maker(hm_params)
-        _n_yields(yields, n_yields, name, other)
+        if len(yields) != n_yields:
+            hint = _MAKER_FOR.get(len(yields), "a maker that matches the histograms")
+            raise ValueError(f"{name} needs a histogram maker returning {n_yields} yields, got {len(yields)} (use {hint})")
         m = build(*yields)
         return m, _bonly_pars(m)
     return nn_model_maker
@@ -115,12 +115,12 @@ def _model_maker(histogram_maker, build, n_yields, name, other):
 
 def hepdata_like_from_hists(histogram_maker):
     "`nn_model_maker(hm_params)` → `(model, bonlypars)`: a `hepdata_like` model from a 3-blob maker's `(s, b, db)`."
-    return _model_maker(histogram_maker, hepdata_like, 3, "hepdata_like_from_hists", "histosys_model_from_hists for 4 yields")
+    return _model_maker(histogram_maker, hepdata_like, 3, "hepdata_like_from_hists")
 
 # %% ../nbs/07_makers.ipynb #381dc84b
 def nn_hepdata_like(histogram_maker):
     "neos 0.0.1: `nn_model_maker(hm_params)` → `(model, bonlypars)` with 0.0.1's one-γ model (`models.shared_norm_background`)."
-    return _model_maker(histogram_maker, shared_norm_background, 3, "nn_hepdata_like", "histosys_model_from_hists for 4 yields")
+    return _model_maker(histogram_maker, shared_norm_background, 3, "nn_hepdata_like")
 
 # %% ../nbs/07_makers.ipynb #de4fe4c2
 def histosys_spec(s, b, bup, bdown):
@@ -135,7 +135,7 @@ def histosys_spec(s, b, bup, bdown):
 def histosys_model_from_hists(histogram_maker):
     "`nn_model_maker(hm_params)` → `(model, bonlypars)`: a histosys model from a 4-blob maker's `[s, b, bup, bdown]`."
     build = lambda *yields: Model(histosys_spec(*yields))
-    return _model_maker(histogram_maker, build, 4, "histosys_model_from_hists", "hepdata_like_from_hists for 3 yields")
+    return _model_maker(histogram_maker, build, 4, "histosys_model_from_hists")
 
 
 nn_histosys = histosys_model_from_hists  # neos 0.1.0 name
