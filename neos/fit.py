@@ -15,7 +15,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import as_float64
+from . import as_float64, check_array, is_concrete
 
 # %% ../nbs/02_fit.ipynb #94885dff
 class FitResult(NamedTuple):
@@ -99,10 +99,6 @@ def _solve_jvp(tol, max_iter, primals, tangents):
     return (x, it, conv), (dx, zero, zero)
 
 # %% ../nbs/02_fit.ipynb #2dcc3469
-def _is_concrete(x):
-    return not isinstance(x, jax.core.Tracer)
-
-
 def _fit_inputs(model, init_pars, par_bounds, fixed_params):
     "Validated (init, bounds, fixed) with pyhf's defaults from `model.config`."
     cfg = model.config
@@ -116,11 +112,16 @@ def _fit_inputs(model, init_pars, par_bounds, fixed_params):
         raise ValueError(f"par_bounds must have shape ({n}, 2) for this model, got {bounds.shape}")
     if len(fixed) != n:
         raise ValueError(f"fixed_params must have {n} entries for this model, got {len(fixed)}")
+    check_array("init_pars", init)
+    check_array("par_bounds", bounds)
+    if is_concrete(bounds) and np.any(np.asarray(bounds)[:, 0] > np.asarray(bounds)[:, 1]):
+        k = int(np.flatnonzero(np.asarray(bounds)[:, 0] > np.asarray(bounds)[:, 1])[0])
+        raise ValueError(f"par_bounds: lower bound above upper bound at index {k}: {tuple(np.asarray(bounds)[k].tolist())}")
     return init, bounds, fixed
 
 
 def _check_in_bounds(init, bounds):
-    if _is_concrete(init) and _is_concrete(bounds):
+    if is_concrete(init) and is_concrete(bounds):
         i, b = np.asarray(init), np.asarray(bounds)
         bad = np.flatnonzero((i < b[:, 0]) | (i > b[:, 1]))
         if bad.size:
@@ -135,14 +136,25 @@ def _check_data(data, model):
     n = cfg.nmaindata + int(np.size(cfg.auxdata))
     if data.shape != (n,):
         raise ValueError(f"data must have shape ({n},) (main data + auxdata) for this model, got {data.shape}")
+    check_array("data", data)
+    check_array("data (main measurement)", data[: cfg.nmaindata], nonnegative=True)
     return data
+
+
+def _data_is_bad(data, model):
+    "Traced guard: True where the data could not come from the model (non-finite, or negative counts)."
+    main = data[: model.config.nmaindata]
+    return ~jnp.all(jnp.isfinite(data)) | jnp.any(main < 0)
 
 
 @partial(jax.jit, static_argnames=("tol", "max_iter"))
 def _fit(data, model, init, bounds, free, tol, max_iter):
     # `free` is a traced mask: free and fixed-POI fits of one model share one compilation
     pars, n_iter, converged = _solve(tol, max_iter, free, init, bounds[:, 0], bounds[:, 1], data, model)
-    return FitResult(pars, 2.0 * _nll(pars, data, model), converged, n_iter)
+    bad = _data_is_bad(data, model)  # only reachable with traced data: concrete data were checked
+    nan = jnp.full_like(pars, jnp.nan)
+    return FitResult(jnp.where(bad, nan, pars), jnp.where(bad, jnp.nan, 2.0 * _nll(pars, data, model)),
+                     converged & ~bad, n_iter)
 
 
 def _free(fixed):

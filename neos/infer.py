@@ -16,8 +16,8 @@ import jax.numpy as jnp
 import numpy as np
 from jax.scipy.special import ndtr, ndtri
 
-from . import as_float64, check_choice
-from .fit import _check_data, _check_in_bounds, _fit_inputs, _free, _nll, _solve
+from . import as_float64, check_array, check_choice, is_concrete
+from .fit import _check_data, _check_in_bounds, _data_is_bad, _fit_inputs, _free, _nll, _solve
 
 # %% ../nbs/03_infer.ipynb #f052886a
 _TOL, _MAX_ITER = 1e-20, 100
@@ -84,7 +84,11 @@ def _hypotest(poi_test, data, model, init, bounds, free, ts_code, envelope=True)
         clsb, clb = ndtr(-(t + sq_a)), ndtr(-t)
         return jnp.stack([clsb, clb, clsb / clb])
 
-    return pvals(ts), pvals(jnp.asarray([2.0, 1.0, 0.0, -1.0, -2.0])), jnp.stack([sq, sq_a])
+    # traced bad input cannot raise: it gives NaN, never a plausible p-value
+    lo, hi = bounds[poi, 0], bounds[poi, 1]
+    bad = _data_is_bad(data, model) | (~is_q0 & ~((mu >= lo) & (mu <= hi)))
+    outs = pvals(ts), pvals(jnp.asarray([2.0, 1.0, 0.0, -1.0, -2.0])), jnp.stack([sq, sq_a])
+    return tuple(jnp.where(bad, jnp.nan, o) for o in outs)
 
 
 def _check_poi(model, fixed):
@@ -94,6 +98,14 @@ def _check_poi(model, fixed):
     if fixed[poi]:
         raise ValueError(f"fixed_params: the POI (index {poi}) is fixed, which makes profile likelihood "
                          "ratio based inference impossible; unfix it")
+
+
+def _check_poi_test(poi_test, model, bounds):
+    if is_concrete(poi_test) and is_concrete(bounds):
+        mu = float(np.asarray(poi_test))
+        lo, hi = (float(b) for b in np.asarray(bounds)[model.config.poi_index])
+        if not lo <= mu <= hi:  # also catches NaN
+            raise ValueError(f"poi_test must be a finite value within the POI's bounds [{lo}, {hi}], got {mu!r}")
 
 
 def _check_calctype(calctype):
@@ -112,6 +124,7 @@ def hypotest(poi_test, data, model, init_pars=None, par_bounds=None, fixed_param
     init, bounds, fixed = _fit_inputs(model, init_pars, par_bounds, fixed_params)
     _check_poi(model, fixed)
     _check_in_bounds(init, bounds)
+    _check_poi_test(poi_test, model, bounds)
     obs, exp, _ = _hypotest(poi_test, _check_data(data, model), model, init, bounds, _free(fixed),
                             _TEST_STATS.index(test_stat))
     is_q0 = test_stat == "q0"
@@ -160,6 +173,9 @@ def upper_limit(data, model, scan=None, level=0.05, return_results=False, **hypo
         scan = np.asarray(scan, dtype=float)
         if scan.ndim != 1 or scan.size < 2:
             raise ValueError(f"scan must be a 1-d grid of at least 2 POI values, got shape {scan.shape}")
+        check_array("scan", scan, increasing=True)
+        for mu in scan[[0, -1]]:
+            _check_poi_test(mu, model, bounds)
         vals = curves(scan)
         limits = [np.interp(level, vals[::-1, k], scan[::-1]) for k in range(6)]
         results = [(v[0], list(v[1:])) for v in vals]

@@ -13,7 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.scipy.stats import norm
 
-from . import as_float64, check_choice, check_positive
+from . import as_float64, check_array, check_choice, check_positive, is_concrete
 
 # %% ../nbs/05_smooth.ipynb #af3f71fb
 def kde_hist(
@@ -29,11 +29,17 @@ def kde_hist(
         raise ValueError(f"events must be 1-D (ravel a network's (N, 1) output first), got shape {events.shape}")
     if bins.ndim != 1 or bins.shape[0] < 2:
         raise ValueError(f"bins must be a 1-D array of at least 2 edges, got shape {bins.shape}")
-    if not isinstance(bandwidth, jax.core.Tracer) and np.ndim(bandwidth) == 0:
+    if is_concrete(bandwidth) and np.ndim(bandwidth) == 0:
         check_positive("bandwidth", float(bandwidth))
+    check_array("events", events)
+    check_array("bins", bins, increasing=True)
+    check_array("bandwidth", bandwidth, positive=True)
     # CDF of every kernel at every edge: (n_edges, n_events)
     cdf = norm.cdf(bins[:, None], loc=events[None, :], scale=bandwidth)
     counts = (cdf[1:] - cdf[:-1]).sum(axis=1)
+    # traced bins or bandwidth cannot raise: invalid ones give NaN counts, never plausible ones
+    valid = jnp.all(jnp.diff(bins) > 0) & jnp.all((bandwidth > 0) & jnp.isfinite(bandwidth))
+    counts = jnp.where(valid, counts, jnp.nan)
     if reflect_infinities:
         below = cdf[0].sum()
         above = (1.0 - cdf[-1]).sum()
@@ -66,7 +72,8 @@ def cut(
 ):
     "Per-event weights `sigmoid(±slope * (data - cut_val))` of a soft cut."
     check_choice("keep", keep, ("above", "below"))
-    if not isinstance(slope, jax.core.Tracer) and np.ndim(slope) == 0:
+    if is_concrete(slope) and np.ndim(slope) == 0:
         check_positive("slope", float(slope))
+    check_array("slope", slope, positive=True)
     sign = 1.0 if keep == "above" else -1.0
     return jax.nn.sigmoid(sign * slope * (jnp.asarray(data) - cut_val))
