@@ -8,6 +8,7 @@ Docs: https://gradhep.github.io/neos/train.html.md"""
 __all__ = ['FLAT_RTOL', 'ZMAX', 'Optimizer', 'as_optimizer', 'make_step', 'FlatLossWarning', 'TrainResult', 'train']
 
 # %% ../nbs/11_train.ipynb #554e4db8
+import functools
 import time
 import warnings
 from typing import Any, Callable, NamedTuple
@@ -66,6 +67,21 @@ def make_step(loss_fn: Callable, optimizer, has_aux: bool = False, jit: bool = T
         return opt.update(i, grads, state), loss, {**aux, "grad_norm": optax.global_norm(grads)}
 
     return opt, (jax.jit(step) if jit else step)
+
+# %% ../nbs/11_train.ipynb #5a7d3c10
+@functools.lru_cache(maxsize=8)
+def _compiled_step(loss_fn, optimizer, has_aux: bool):
+    "`make_step` for hashable arguments, kept for reuse."
+    return make_step(loss_fn, optimizer, has_aux)
+
+
+def _step_for(loss_fn, optimizer, has_aux: bool):
+    "A kept compiled step when the loss and optimiser can be dict keys, else a fresh one."
+    try:
+        hash((loss_fn, optimizer))
+    except TypeError:  # e.g. an example-libraries triple given as a list
+        return make_step(loss_fn, optimizer, has_aux)
+    return _compiled_step(loss_fn, optimizer, has_aux)
 
 # %% ../nbs/11_train.ipynb #3b7e2f90
 FLAT_RTOL = 1e-6  # |grad|·max(|params|, 1) below this fraction of |loss|: the start counts as flat
@@ -176,7 +192,7 @@ def train(loss_fn: Callable,  # loss(params, batch) -> scalar, or (scalar, aux d
     if sampler is not None and key is None:
         raise ValueError("sampler needs a PRNG key: pass key=jax.random.PRNGKey(...)")
     has_aux = hasattr(loss_fn, "with_aux") if has_aux is None else has_aux
-    opt, step = make_step(loss_fn.with_aux if has_aux and hasattr(loss_fn, "with_aux") else loss_fn, optimizer, has_aux)
+    opt, step = _step_for(loss_fn.with_aux if has_aux and hasattr(loss_fn, "with_aux") else loss_fn, optimizer, has_aux)
     state, history = _start(opt, params, steps, resume)
     bar = tqdm(range(len(history), steps), initial=len(history), total=steps, desc=desc, disable=not progress, leave=False)
     for i in bar:
