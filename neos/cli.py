@@ -400,8 +400,9 @@ def main(argv=None) -> int:
     except ValueError as e:
         print(f"neos train: error: {e}", file=sys.stderr)
         return 2
+    from neos.train import FlatLossWarning
     with _StopOnSignal() as stop, warnings.catch_warnings():
-        warnings.simplefilter("always", UserWarning)  # a flat start warns on every run, not once per process
+        warnings.simplefilter("always", FlatLossWarning)  # on every run, not once per process
         warnings.showwarning = _show_warning
         try:
             os.makedirs(args.out, exist_ok=True)
