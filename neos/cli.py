@@ -316,16 +316,15 @@ def run(args, out_dir: str | None = None, stop: Callable | None = None, checkpoi
         anim.frames = [] if checkpoint is None else list(checkpoint[2])
 
     def snap(step, params, history):
-        if anim is not None:
-            anim.snap(S.ana.nn_params(params), S.soft_hists(params), history, step=step,
-                      bins=np.asarray(S.ana.hyper(params)["bins"]))
+        anim.snap(S.ana.nn_params(params), S.soft_hists(params), history, step=step,
+                  bins=np.asarray(S.ana.hyper(params)["bins"]))
 
     def save_checkpoint(res):  # from the first checkpoint on, --out holds this run: the earlier run's files go
         _write_checkpoint(os.path.join(args.out, CHECKPOINT), meta, res, _scheduled(anim, plan.every))
         _remove_stale(args.out, keep=[CHECKPOINT])
 
     res = train.train(obj, S.params0, opt, args.steps, data=S.fixed, sampler=S.sampler, key=S.k_batch,
-                      metrics=S.evaluator, metrics_every=plan.every or args.steps, callback=snap,
+                      metrics=S.evaluator, metrics_every=plan.every or args.steps, callback=snap if anim else None,
                       callback_every=plan.every, stop=stop, checkpoint=save_checkpoint if args.checkpoint_every else None,
                       checkpoint_every=args.checkpoint_every, resume=resume, progress=not args.quiet,
                       desc=f"neos {args.objective}")
