@@ -96,7 +96,13 @@ class Template:
 
     @property
     def key(self):
-        return (self.region.name, self.sample.name, self.systematic.name if self.systematic else None, self.side)
+        nominal = (self.region.name, self.sample.name)
+        return nominal if self.systematic is None else nominal + (self.systematic.name, self.side)
+
+    @property
+    def column(self):
+        "(selection, weight): templates with the same pair share one weight column of their event set."
+        return (self.filter, _key(self.weight))
 
     @property
     def what(self):
@@ -250,7 +256,7 @@ class EventSet:
 
     def weights(self, t: Template):
         "Per-event weight of template `t`: its weight for selected events, 0 for the others."
-        return self.columns[t.filter, _key(t.weight), "w"]
+        return self.columns[(*t.column, "w")]
 
     def values(self, t: Template):
         "Per-event value of template `t`'s variable."
@@ -301,7 +307,7 @@ def load_events(cfg: Config, tps: list | None = None) -> dict:
                                  "remove the sample from the region (Samples: Regions) or loosen the Filter")
             w = evaluate(t.weight, raw, n, f"{t.what}: Weight").astype(float) if t.weight is not None else np.ones(n)
             _finite(w, f"Weight '{t.weight}'" if isinstance(t.weight, str) else "the weight", t, sel)
-            cols[t.filter, _key(t.weight), "w"] = np.where(sel, w, 0.0)
+            cols[(*t.column, "w")] = np.where(sel, w, 0.0)
             if t.variable is not None:
                 v = evaluate(t.variable, raw, n, f"{t.what}: Variable").astype(float)
                 _finite(v, f"Variable '{t.variable}'", t, sel)

@@ -51,7 +51,7 @@ def fixed_histograms(
 def check_yields(cfg: Config, hists: dict):
     "Clip negative per-sample bins to 0 (with a warning); raise naming region and bin where the total MC yield is negative."
     for r in cfg.regions:
-        keys = [k for k in hists if k[0] == r.name and k[2] is None and not cfg.sample(k[1]).data]
+        keys = [k for k in hists if k[0] == r.name and len(k) == 2 and not cfg.sample(k[1]).data]
         if not keys:
             continue
         total = sum(np.asarray(hists[k][0]) for k in keys)
@@ -63,7 +63,7 @@ def check_yields(cfg: Config, hists: dict):
                              "this; merge bins or check the weights")
         for k, (yields, sumw2) in list(hists.items()):
             if k[0] == r.name and not cfg.sample(k[1]).data and (np.asarray(yields) < 0).any():
-                warnings.warn(f"region '{r.name}', sample '{k[1]}'{f' ({k[2]} {k[3]})' if k[2] else ''}: negative yields "
+                warnings.warn(f"region '{r.name}', sample '{k[1]}'{f' ({k[2]} {k[3]})' if len(k) == 4 else ''}: negative yields "
                               f"in bins {np.flatnonzero(np.asarray(yields) < 0).tolist()} set to 0")
                 hists[k] = (np.maximum(yields, 0.0), sumw2)
     return hists
@@ -110,7 +110,7 @@ def _systematic_modifiers(syst, key, hists, nom, nbins, fix):
 def sample_spec(cfg: Config, region, sample, hists: dict, floor: float | None = None):
     "pyhf's entry for `sample` in `region`: `{'name', 'data', 'modifiers'}` from the template histograms `hists`."
     fix = (lambda y: jnp.maximum(y, 0.0) + floor) if floor is not None else (lambda y: y)
-    key = (region.name, sample.name, None, None)
+    key = (region.name, sample.name)
     nom = fix(jnp.asarray(hists[key][0]))
     mods = []
     if sample.staterror:
@@ -187,7 +187,7 @@ def workspace(cfg: Config, hists: dict, floor: float | None = None, floored=()) 
     chans = channels(cfg, hists, floor, floored)
     data = cfg.data_sample
     if data is not None:
-        obs = [{"name": r.name, "data": _plain(hists[r.name, data.name, None, None][0])} for r in cfg.regions]
+        obs = [{"name": r.name, "data": _plain(hists[r.name, data.name][0])} for r in cfg.regions]
     else:
         m = model(cfg, hists, floor, floored)
         expected = np.asarray(m.expected_actualdata(bonly_pars(m)))
