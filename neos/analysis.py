@@ -346,14 +346,22 @@ def from_config(
     cfg = read_config(config, overrides, base_dir)
     return build(cfg, predict), cfg.training or Training()
 
-# %% ../nbs/23_analysis.ipynb #3238e851
+# %% ../nbs/23_analysis.ipynb #3c1e8d44
+def _jit(ana, name, f):
+    "`jax.jit(f)`, compiled once per analysis (batches and parameters are arguments, never constants)."
+    cache = ana.__dict__.setdefault("_jit_cache", {})
+    if name not in cache:
+        cache[name] = jax.jit(f)
+    return cache[name]
+
+
 def workspace(ana: Analysis, params=None) -> dict:
     "The pyhf workspace (plain python) of `ana` with network parameters `params` (default: the untrained network)."
     if params is None and ana.parts:
         params = ana.init_params(ana.init_network())
     hists = dict(ana.fixed)
     if ana.parts:
-        hists.update(jax.jit(lambda p, b: ana.histograms(p, b, hard=True))(params, ana.heldout_batch()))
+        hists.update(_jit(ana, "hard", lambda p, b: ana.histograms(p, b, hard=True))(params, ana.heldout_batch()))
         if ana.data_parts:
-            hists.update(jax.jit(lambda p, d: ana.histograms(p, d, hard=True, data=True))(params, ana.data_batch()))
+            hists.update(_jit(ana, "hard_data", lambda p, d: ana.histograms(p, d, hard=True, data=True))(params, ana.data_batch()))
     return _templates.workspace(ana.cfg, hists, ana.floor, ana.floored)
