@@ -304,6 +304,9 @@ def check_config(cfg: Config):
         check_choice(f"Regions '{r.name}' cut", r.cut, (None, "above", "below"))
     for s in cfg.systematics:
         _check_systematic(s)
+    if cfg.training is not None and cfg.training.lumi_uncertainty and "lumi" in [s.modifier for s in cfg.systematics]:
+        raise ValueError("Training LumiUncertainty adds pyhf's 'lumi' modifier, but a systematic's modifier is already "
+                         "named 'lumi'; rename it (ModifierName) or drop LumiUncertainty")
     if cfg.needs_network and (cfg.training is None or not cfg.training.features):
         raise ValueError("Training Features: regions use the network output, so the network needs input features")
     return cfg
