@@ -34,8 +34,11 @@ def loss(ana: Analysis, training: Training | None = None) -> objectives.Objectiv
 
 
 def evaluator(ana: Analysis, hard: bool = True, soft: bool = True):
-    "`metrics(params) -> dict` on every held-out event: `heldout_{hard,soft}_{CLs,p0,Z0,sigma_mu}`."
-    return objectives.make_evaluator(ana, ana.heldout_batch(), hard=hard, soft=soft)
+    "`metrics(params) -> dict` on every held-out event: `heldout_{hard,soft}_{CLs,p0,Z0,sigma_mu}` (compiled once per analysis)."
+    cache = ana.__dict__.setdefault("_jit_cache", {})
+    if ("evaluator", hard, soft) not in cache:
+        cache["evaluator", hard, soft] = objectives.make_evaluator(ana, ana.heldout_batch(), hard=hard, soft=soft)
+    return cache["evaluator", hard, soft]
 
 # %% ../nbs/24_analysis_train.ipynb #ad46bcb7
 class AnalysisRun(NamedTuple):
