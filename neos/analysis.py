@@ -171,49 +171,46 @@ class Analysis:
         if self.parts and self.predict is None:
             self.init_fn, self.predict = network(tr.hidden, tr.method, len(tr.bins) - 1)
 
-    @property
-    def learn_cut(self):
-        return bool(self.cut0.get("Learn", False))
+# %% ../nbs/23_analysis.ipynb #d4368b66
+def _init_network(self, seed: int | None = None):
+    "Initial network parameters (the default network, seeded by `seed` or `Training: Seed`)."
+    if not hasattr(self, "init_fn"):
+        raise ValueError("init_network makes the default network's parameters; with your own `predict`, initialise it yourself")
+    key = jax.random.PRNGKey(self.training.seed if seed is None else seed)
+    return self.init_fn(key, (-1, len(self.training.features)))[1]
 
-    @property
-    def learn_hyper(self):
-        return self.learn_bins or self.learn_bandwidth or self.learn_cut
 
-    def init_network(self, seed: int | None = None):
-        "Initial network parameters (the default network, seeded by `seed` or `Training: Seed`)."
-        if not hasattr(self, "init_fn"):
-            raise ValueError("init_network makes the default network's parameters; with your own `predict`, initialise it yourself")
-        key = jax.random.PRNGKey(self.training.seed if seed is None else seed)
-        return self.init_fn(key, (-1, len(self.training.features)))[1]
+def _init_params(self, nn_params):
+    "Trainable parameters from network parameters (adds the hyperparameters when they are learnt)."
+    if not self.learn_hyper:
+        return nn_params
+    hyper = {}
+    if self.learn_bins:
+        hyper["bin_logits"] = jnp.log(jnp.diff(as_float64(self.bins)))
+    if self.learn_bandwidth:
+        hyper["log_bandwidth"] = jnp.log(as_float64(self.bandwidth))
+    if self.learn_cut:
+        hyper["cut"] = as_float64(self.cut0["Value"])
+    return {"nn": nn_params, "hyper": hyper}
 
-    def init_params(self, nn_params):
-        "Trainable parameters from network parameters (adds the hyperparameters when they are learnt)."
-        if not self.learn_hyper:
-            return nn_params
-        hyper = {}
-        if self.learn_bins:
-            hyper["bin_logits"] = jnp.log(jnp.diff(as_float64(self.bins)))
-        if self.learn_bandwidth:
-            hyper["log_bandwidth"] = jnp.log(as_float64(self.bandwidth))
-        if self.learn_cut:
-            hyper["cut"] = as_float64(self.cut0["Value"])
-        return {"nn": nn_params, "hyper": hyper}
 
-    def nn_params(self, params):
-        "The network's part of `params`."
-        return params["nn"] if self.learn_hyper else params
+def _hyper(self, params):
+    "`{'bins', 'bandwidth', 'cut'}` for the current parameters."
+    h = params["hyper"] if self.learn_hyper else {}
+    if "bin_logits" in h:
+        lo, hi = self.bins[0], self.bins[-1]
+        w = jax.nn.softmax(h["bin_logits"]) * (hi - lo)
+        bins = jnp.concatenate([jnp.array([lo]), lo + jnp.cumsum(w)])
+    else:
+        bins = as_float64(self.bins)
+    bw = jnp.exp(h["log_bandwidth"]) if "log_bandwidth" in h else self.bandwidth
+    return {"bins": bins, "bandwidth": bw, "cut": h.get("cut", self.cut0.get("Value"))}
 
-    def hyper(self, params):
-        "`{'bins', 'bandwidth', 'cut'}` for the current parameters."
-        h = params["hyper"] if self.learn_hyper else {}
-        if "bin_logits" in h:
-            lo, hi = self.bins[0], self.bins[-1]
-            w = jax.nn.softmax(h["bin_logits"]) * (hi - lo)
-            bins = jnp.concatenate([jnp.array([lo]), lo + jnp.cumsum(w)])
-        else:
-            bins = as_float64(self.bins)
-        bw = jnp.exp(h["log_bandwidth"]) if "log_bandwidth" in h else self.bandwidth
-        return {"bins": bins, "bandwidth": bw, "cut": h.get("cut", self.cut0.get("Value"))}
+
+Analysis.learn_cut = property(lambda self: bool(self.cut0.get("Learn", False)))
+Analysis.learn_hyper = property(lambda self: self.learn_bins or self.learn_bandwidth or self.learn_cut)
+Analysis.init_network, Analysis.init_params, Analysis.hyper = _init_network, _init_params, _hyper
+Analysis.nn_params = lambda self, params: params["nn"] if self.learn_hyper else params
 
 # %% ../nbs/23_analysis.ipynb #d94f2f25
 def _outputs(ana, params, x):

@@ -67,7 +67,7 @@ class Sample:
     def __post_init__(self):
         object.__setattr__(self, "regions", _names(self.regions, f"Samples '{self.name}' Regions"))
 
-
+# %% ../nbs/20_analysis_config.ipynb #a02893f3
 @dataclass(frozen=True, eq=False)
 class Region:
     "A region of phase space (cabinetry's `Regions` entry), possibly histogramming the network output."
@@ -143,7 +143,7 @@ _TRAINING_KEYS = dict(  # Training key -> (field, default)
     MinEventsWeight=("min_events_weight", 1.0), TestPOI=("test_poi", 1.0), LumiUncertainty=("lumi_uncertainty", None),
     Cut=("cut", None), MetricsEvery=("metrics_every", 50))
 
-
+# %% ../nbs/20_analysis_config.ipynb #e2adff49
 @dataclass(frozen=True)
 class Training:
     "neos's training settings (the config's `Training` section)."
@@ -169,22 +169,26 @@ class Training:
     cut: dict | None = None  # {Value, Slope, Learn, Above: [regions], Below: [regions]}
     metrics_every: int = 50  # held-out metrics every this many steps
 
-    @classmethod
-    def from_dict(cls, section: dict):
-        "Settings from a `Training` section (validated with `TRAINING_SCHEMA`)."
-        _validate(section, TRAINING_SCHEMA, "Training")
-        kw = {f: copy.deepcopy(section[k]) for k, (f, _) in _TRAINING_KEYS.items() if k in section}
-        for k in ("features", "regions", "bins", "hidden"):
-            if k in kw:
-                kw[k] = tuple(kw[k])
-        training = cls(**kw)
-        check_array("Training.Bins", np.asarray(training.bins, float), increasing=True)
-        return training
+# %% ../nbs/20_analysis_config.ipynb #f738e007
+def _training_from_dict(cls, section: dict):
+    "Settings from a `Training` section (validated with `TRAINING_SCHEMA`)."
+    _validate(section, TRAINING_SCHEMA, "Training")
+    kw = {f: copy.deepcopy(section[k]) for k, (f, _) in _TRAINING_KEYS.items() if k in section}
+    for k in ("features", "regions", "bins", "hidden"):
+        if k in kw:
+            kw[k] = tuple(kw[k])
+    training = cls(**kw)
+    check_array("Training.Bins", np.asarray(training.bins, float), increasing=True)
+    return training
 
-    def to_dict(self):
-        "The `Training` section these settings come from (lists, not tuples)."
-        d = {k: getattr(self, f) for k, (f, _) in _TRAINING_KEYS.items()}
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items() if v is not None}
+
+def _training_to_dict(self):
+    "The `Training` section these settings come from (lists, not tuples)."
+    d = {k: getattr(self, f) for k, (f, _) in _TRAINING_KEYS.items()}
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items() if v is not None}
+
+
+Training.from_dict, Training.to_dict = classmethod(_training_from_dict), _training_to_dict
 
 # %% ../nbs/20_analysis_config.ipynb #1f01975b
 _num, _pos = {"type": "number"}, {"type": "number", "exclusiveMinimum": 0}
@@ -275,7 +279,7 @@ def _check_unique(key, names):
     if dup:
         raise ValueError(f"{key}: names must be unique, '{dup[0]}' appears more than once")
 
-
+# %% ../nbs/20_analysis_config.ipynb #26a9ac7b
 def check_config(cfg: Config):
     "Raise a ValueError naming the key unless the pieces of `cfg` fit together."
     regions, samples = [r.name for r in cfg.regions], [s.name for s in cfg.samples]
@@ -311,7 +315,7 @@ def check_config(cfg: Config):
         raise ValueError("Training Features: regions use the network output, so the network needs input features")
     return cfg
 
-
+# %% ../nbs/20_analysis_config.ipynb #3a3e1d61
 def _check_systematic(s):
     where = f"Systematics '{s.name}'"
     if s.type == "Normalization":

@@ -44,7 +44,7 @@ def expression_names(
             found.append((node.col_offset, node.id))
     return list(dict.fromkeys(n for _, n in sorted(found)))
 
-
+# %% ../nbs/21_analysis_inputs.ipynb #a0f48dac
 def evaluate(
     expression,  # expression string, a number, or (in memory) an array
     columns: dict,  # {name: 1-D array} holding at least `expression_names(expression)`
@@ -215,7 +215,7 @@ def _read_file(path, tree, names, label):
             raise ValueError(f"{label}: branch '{missing[0]}' not in tree '{tree}' of '{path}'; branches: {', '.join(t.keys())}")
         return t.arrays(list(names), library="np") if names else {}, t.num_entries
 
-
+# %% ../nbs/21_analysis_inputs.ipynb #3977e6b4
 def read_source(
     source: Source,
     names,  # column names to read
@@ -285,7 +285,7 @@ def _columns(cfg, ts, label):
     names = [n for e, what in exprs for n in expression_names(e, what)]
     return names, net
 
-
+# %% ../nbs/21_analysis_inputs.ipynb #7836f7f9
 def load_events(cfg: Config, tps: list | None = None) -> dict:
     "{source key: EventSet} for the templates `tps` (default: all of `cfg`), checked."
     tps = templates(cfg) if tps is None else tps

@@ -117,7 +117,7 @@ def _model(ana, params, batch, cache, hard=False):
         cache[k] = ana.model_from(_hists(ana, params, batch, cache, hard))
     return cache[k]
 
-
+# %% ../nbs/10_objectives.ipynb #b3dc0180
 def sb_pars(model, bonly_pars, mu: float = 1.0):
     "Parameters of the signal+background Asimov point: `bonly_pars` with the POI set to `mu`."
     return jnp.asarray(bonly_pars).at[model.config.poi_index].set(mu)

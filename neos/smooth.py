@@ -24,7 +24,7 @@ def _weights(weights, n_events):
                          f"got shape {w.shape}")
     return check_array("weights", w)
 
-
+# %% ../nbs/05_smooth.ipynb #0c262bbb
 def kde_hist(
     events,  # 1-D array of event values (e.g. a network's output per event)
     bins,  # 1-D array of increasing bin edges (n_bins + 1)
