@@ -6,7 +6,7 @@ Docs: https://gradhep.github.io/neos/analysis_config.html.md"""
 
 # %% auto #0
 __all__ = ['SYSTEMATIC_TYPES', 'OBJECTIVES', 'TRAINING_SCHEMA', 'Variation', 'Sample', 'Region', 'NormFactor', 'Systematic',
-           'Training', 'Config', 'check_config', 'cabinetry_schema', 'read_config']
+           'Training', 'training_overrides', 'Config', 'check_config', 'cabinetry_schema', 'read_config']
 
 # %% ../nbs/20_analysis_config.ipynb #3db6b9ba
 import copy
@@ -189,6 +189,15 @@ def _training_to_dict(self):
 
 
 Training.from_dict, Training.to_dict = classmethod(_training_from_dict), _training_to_dict
+
+
+def training_overrides(**settings) -> dict:
+    "`Training` keys from field names, e.g. `neos train` flags: `training_overrides(steps=10, learning_rate=None)` → `{'Steps': 10}` (None: not given)."
+    keys = {f: k for k, (f, _) in _TRAINING_KEYS.items()}
+    unknown = sorted(set(settings) - set(keys))
+    if unknown:
+        raise ValueError(f"unknown training settings {unknown}; known: {sorted(keys)}")
+    return {keys[f]: list(v) if isinstance(v, (tuple, np.ndarray)) else v for f, v in settings.items() if v is not None}
 
 # %% ../nbs/20_analysis_config.ipynb #1f01975b
 _num, _pos = {"type": "number"}, {"type": "number", "exclusiveMinimum": 0}

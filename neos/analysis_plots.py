@@ -66,13 +66,14 @@ def region_yields(ana: Analysis, params=None) -> dict:
                        "data": None if data is None or (r.name, data.name) not in hists else np.asarray(hists[r.name, data.name][0])}
     return out
 
-# %% ../nbs/25_analysis_plots.ipynb #1ea6ab0b
+# %% ../nbs/25_analysis_plots.ipynb #3b06fe4b
 COLORS = ("#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 
 
-def plot_region(ax, y: dict, title: str | None = None, log: bool = False):
+def plot_region(ax, y: dict, title: str | None = None, log: bool | None = None):
     "Stacked MC histograms of one region (`region_yields` entry) with the uncertainty band and the data."
     edges, base = y["edges"], np.zeros(len(y["total"]))
+    log = y["network"] if log is None else log  # default: log scale for the network output
     names = list(y["samples"])
     for i, name in enumerate(names[::-1]):  # the first sample (usually the signal) on top
         h = y["samples"][name]
@@ -84,8 +85,10 @@ def plot_region(ax, y: dict, title: str | None = None, log: bool = False):
         centers = 0.5 * (edges[1:] + edges[:-1])
         ax.errorbar(centers, y["data"], yerr=np.sqrt(y["data"]), fmt="ko", ms=3, label="data")
     ax.set_xlim(edges[0], edges[-1])
-    if log:
+    if log:  # small signal bins next to large background ones: down to a tenth of the smallest sample bin
         ax.set_yscale("log")
+        positive = [h[h > 0].min() for h in y["samples"].values() if (h > 0).any()]
+        ax.set_ylim(bottom=0.1 * min(positive) if positive else None)
     ax.set_xlabel("network output" if y["network"] else "observable")
     ax.set_ylabel("events")
     if title:
