@@ -80,7 +80,7 @@ def _summary(ana, training, res, metrics, seconds):
     final.update({k: v for k, v in last.items() if not k.startswith("heldout_") and k not in ("step", "step_time")})
     hyper = ana.hyper(res.params)
     times = [r["step_time"] for r in res.history]
-    first = {f"first_{k}": v for k, v in res.history[0].items() if k.startswith("heldout_")}
+    first = {f"first_{k}": v for k, v in res.history[0].items() if k.startswith("heldout_") or k == "CLs"}
     return {"objective": training.objective, "steps": training.steps, "train_time_s": seconds,
             "compile_and_first_step_s": times[0], "mean_step_time_s": float(np.mean(times[1:])) if len(times) > 1 else None,
             "final": final, **first, "bins": np.asarray(hyper["bins"]).tolist(), "bandwidth": float(hyper["bandwidth"]),
@@ -151,6 +151,7 @@ def run_config(
     ana, training = _analysis.from_config(config, overrides, base_dir)
     anim = analysis_plots.HistogramAnimation(ana, steps=training.steps) if frames else None
     every = max(1, -(-training.steps // frames)) if frames else None
+    t0 = time.perf_counter()
     run = train(ana, training, progress=progress, callback=anim.snap if anim else None, callback_every=every)
     save_run(out_dir, ana, run)
     analysis_plots.histogram_figure(ana, ana.init_params(ana.init_network(training.seed)), run.params).savefig(
@@ -158,4 +159,4 @@ def run_config(
     analysis_plots.history_figure(run.history).savefig(os.path.join(out_dir, "training.png"))
     if anim is not None:
         anim.save(os.path.join(out_dir, "animation.gif"))
-    return run.summary
+    return {**run.summary, "total_time_s": time.perf_counter() - t0}
