@@ -85,10 +85,11 @@ def plot_region(ax, y: dict, title: str | None = None, log: bool | None = None):
         centers = 0.5 * (edges[1:] + edges[:-1])
         ax.errorbar(centers, y["data"], yerr=np.sqrt(y["data"]), fmt="ko", ms=3, label="data")
     ax.set_xlim(edges[0], edges[-1])
-    if log:  # small signal bins next to large background ones: down to a tenth of the smallest sample bin
+    if log:  # small signal bins next to large backgrounds; empty (floored) bins are left out of the range
         ax.set_yscale("log")
-        positive = [h[h > 0].min() for h in y["samples"].values() if (h > 0).any()]
-        ax.set_ylim(bottom=0.1 * min(positive) if positive else None)
+        cut_ = 1e-4 * max(y["total"].max(), 1e-300)
+        shown = [h[h > cut_].min() for h in y["samples"].values() if (h > cut_).any()]
+        ax.set_ylim(bottom=0.5 * min(shown) if shown else None)
     ax.set_xlabel("network output" if y["network"] else "observable")
     ax.set_ylabel("events")
     if title:
