@@ -13,7 +13,9 @@ __version__ = "0.2.0"
 import importlib as _importlib
 
 _submodules = ("testing", "interpolators", "modifiers", "spec", "structure", "pdf", "workspace", "simplemodels", "models",
-               "nll", "fit", "infer", "data", "smooth", "transforms", "makers", "cls", "compat", "train", "objectives", "viz", "cli")
+               "nll", "fit", "infer", "data", "smooth", "transforms", "makers", "cls", "compat", "train", "objectives", "viz", "cli",
+               "analysis_config", "analysis_inputs", "analysis_templates", "analysis", "analysis_train",
+               "analysis_plots", "analysis_example")
 
 
 def __getattr__(name):
