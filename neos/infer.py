@@ -8,7 +8,7 @@ Docs: https://gradhep.github.io/neos/infer.html.md"""
 __all__ = ['hypotest', 'upper_limit', 'discovery_significance', 'fisher_info', 'cramer_rao_uncert', 'asimov_significance',
            'expected_pvalues', 'expected_discovery_significance', 'poi_uncertainty']
 
-# %% ../nbs/12_infer.ipynb #56349bd3
+# %% ../nbs/12_infer.ipynb #1ba9195d
 import warnings
 from functools import partial
 
@@ -18,7 +18,7 @@ import numpy as np
 from jax.scipy.special import ndtr, ndtri
 
 from . import as_float64, check_array, check_choice, is_concrete
-from .fit import FitResult, check_result, fit_problem, minimize, starting_kicks
+from .fit import FitResult, check_solver_options, check_poi_value, check_result, fit_problem, minimize, starting_kicks
 from .nll import nll
 from .pdf import expected_actualdata, expected_auxdata
 
@@ -104,7 +104,7 @@ def _hypotest(poi_test, problem, ts_code, envelope=True, n_starts=3):
     fits = jax.tree.map(lambda a, b: jnp.concatenate([a, b]), r, ra)
     return tuple(jnp.where(bad, jnp.nan, o) for o in _pvalues(q, q_a, is_qtilde)) + (fits,)
 
-# %% ../nbs/12_infer.ipynb #dacfcf39
+# %% ../nbs/12_infer.ipynb #8d826a79
 def _check_poi(model, problem):
     poi = model.config.poi_index
     if poi is None:
@@ -114,12 +114,8 @@ def _check_poi(model, problem):
                          "ratio based inference impossible; unfix it")
 
 
-def _check_poi_test(poi_test, model, bounds):
-    if is_concrete(poi_test) and is_concrete(bounds):
-        mu = float(np.asarray(poi_test))
-        lo, hi = (float(b) for b in np.asarray(bounds)[model.config.poi_index])
-        if not lo <= mu <= hi:  # also catches NaN
-            raise ValueError(f"poi_test must be a finite value within the POI's bounds [{lo}, {hi}], got {mu!r}")
+def _check_poi_test(poi_test, model, bounds, name="poi_test"):
+    check_poi_value(poi_test, model, bounds, name)
 
 
 def _check_calctype(calctype):
@@ -128,7 +124,7 @@ def _check_calctype(calctype):
         raise NotImplementedError("calctype='toybased' is not implemented in neos (pseudo-experiments are not "
                                   "differentiable); use calctype='asymptotics' or pyhf for toys")
 
-# %% ../nbs/12_infer.ipynb #cbf8ef31
+# %% ../nbs/12_infer.ipynb #2a2c7415
 def _problem(data, model, init_pars, par_bounds, fixed_params):
     "The validated `FitProblem` of a hypothesis test."
     problem = fit_problem(data, model, init_pars, par_bounds, fixed_params)
@@ -155,9 +151,10 @@ def hypotest(poi_test, data, model, init_pars=None, par_bounds=None, fixed_param
     "Asymptotic hypothesis test of `poi_test`, like `pyhf.infer.hypotest` (same returns), differentiable."
     _check_calctype(calctype)
     check_choice("test_stat", test_stat, _TEST_STATS)
+    n_starts = check_solver_options(n_starts, 1.0, 1)[0]
     problem = _problem(data, model, init_pars, par_bounds, fixed_params)
     _check_poi_test(poi_test, model, problem.bounds)
-    obs, exp, _, fits = _hypotest(poi_test, problem, _TEST_STATS.index(test_stat), n_starts=int(n_starts))
+    obs, exp, _, fits = _hypotest(poi_test, problem, _TEST_STATS.index(test_stat), n_starts=n_starts)
     check_result(fits, "hypotest", throw)
     return _returns(obs, exp, test_stat == "q0", return_tail_probs, return_expected, return_expected_set)
 
@@ -205,7 +202,7 @@ def _bisect(curves, lo, hi, level):
             break
     return 0.5 * (a + b), np.asarray(mus), vals
 
-# %% ../nbs/12_infer.ipynb #e916e2ae
+# %% ../nbs/12_infer.ipynb #b06cfe57
 def upper_limit(data, model, scan=None, level=0.05, return_results=False, **hypotest_kwargs):
     "Observed and expected (-2..+2 sigma) upper limits on the POI at CLs = `level`, like pyhf's `upper_limit`."
     if not 0 < level < 1:
@@ -222,7 +219,7 @@ def upper_limit(data, model, scan=None, level=0.05, return_results=False, **hypo
             raise ValueError(f"scan must be a 1-d grid of at least 2 POI values, got shape {scan.shape}")
         check_array("scan", scan, increasing=True)
         for mu in scan[[0, -1]]:
-            _check_poi_test(mu, model, problem.bounds)
+            _check_poi_test(mu, model, problem.bounds, "scan")
         vals = curves(scan)
         limits, mus = [np.interp(level, vals[::-1, k], scan[::-1]) for k in range(6)], scan
     else:
@@ -252,20 +249,23 @@ def cramer_rao_uncert(model, pars, data):
     "Cramér–Rao uncertainties sqrt(diag(I^-1)) of all parameters."
     return jnp.sqrt(jnp.diag(jnp.linalg.inv(fisher_info(model, pars, data))))
 
-# %% ../nbs/12_infer.ipynb #acca7722
+# %% ../nbs/12_infer.ipynb #f9ef85eb
 def asimov_significance(s, b):
     "Median discovery significance of a counting experiment with known background: sqrt(2((s+b)ln(1+s/b)-s))."
+    check_array("s", s, nonnegative=True)
+    check_array("b", b, positive=True)
     s, b = as_float64(s), as_float64(b)
     return jnp.sqrt(2.0 * ((s + b) * jnp.log1p(s / b) - s))
 
-# %% ../nbs/12_infer.ipynb #7bc06743
-def _asimov_inputs(model, pars, fixed_params):
-    "(pars, problem on the Asimov data of pars) for the expected quantities."
+# %% ../nbs/12_infer.ipynb #dfb64b13
+def _asimov_inputs(model, pars, fixed_params, name="pars"):
+    "(pars, problem on the Asimov data of pars) for the expected quantities; errors name `name`."
     pars = as_float64(pars)
     if model.config.poi_index is None:
         raise ValueError("model has no POI (poi_index is None)")
     if pars.shape != (model.config.npars,):
-        raise ValueError(f"pars must have shape ({model.config.npars},) for this model, got {pars.shape}")
+        raise ValueError(f"{name} must have shape ({model.config.npars},) for this model, got {pars.shape}")
+    check_array(name, pars)
     data = model.expected_data(pars)
     return pars, fit_problem(data, model, fixed_params=fixed_params)
 
@@ -281,10 +281,11 @@ def _asimov_q(pars, problem, mu, discovery=False, n_starts=3):
     t_fixed = _twice_nll_at(r.pars[0], problem, i_mu, free_mu)
     return _qstat(t_fixed, 2.0 * nll(pars, problem.data, problem.core), sg(pars[poi]), mu, discovery), r
 
-# %% ../nbs/12_infer.ipynb #c46f0f84
+# %% ../nbs/12_infer.ipynb #08965158
 def expected_pvalues(model, bonly_pars, test_mu=1.0, fixed_params=None):
     "Median expected (CLs, CLsb, CLb) for excluding `test_mu`, on the Asimov data of `bonly_pars`."
-    pars, problem = _asimov_inputs(model, bonly_pars, fixed_params)
+    pars, problem = _asimov_inputs(model, bonly_pars, fixed_params, "bonly_pars")
+    check_poi_value(test_mu, model, problem.bounds, "test_mu")
     q, fits = _asimov_q(pars, problem, as_float64(test_mu))
     check_result(fits, "expected_pvalues")
     clsb, clb = ndtr(-_safe_sqrt(q)), jnp.asarray(0.5)
@@ -293,7 +294,7 @@ def expected_pvalues(model, bonly_pars, test_mu=1.0, fixed_params=None):
 
 def expected_discovery_significance(model, sb_pars, fixed_params=None):
     "Median expected discovery significance Z0 = sqrt(q0) on the Asimov data of `sb_pars`."
-    pars, problem = _asimov_inputs(model, sb_pars, fixed_params)
+    pars, problem = _asimov_inputs(model, sb_pars, fixed_params, "sb_pars")
     q, fits = _asimov_q(pars, problem, jnp.asarray(0.0), discovery=True)
     check_result(fits, "expected_discovery_significance")
     return _safe_sqrt(q)

@@ -7,33 +7,47 @@ Docs: https://gradhep.github.io/neos/transforms.html.md"""
 # %% auto #0
 __all__ = ['to_bounded_vec', 'to_bounded', 'to_inf_vec', 'to_inf']
 
-# %% ../nbs/06_transforms.ipynb #76d7c5ee
+# %% ../nbs/06_transforms.ipynb #dfdc6c12
 import jax.numpy as jnp
+import numpy as np
 
-import neos  # noqa: F401  (switches on float64 once)
+from . import is_concrete
 
-# %% ../nbs/06_transforms.ipynb #f15e9d06
+# %% ../nbs/06_transforms.ipynb #b356514b
+def _box(bounds, shape):
+    "`bounds` as an array of `shape`, each (lower, upper) finite with lower < upper when concrete."
+    if is_concrete(bounds):
+        b = np.asarray(bounds, dtype=float)
+        if b.shape != shape:
+            raise ValueError(f"bounds must have shape {shape} (lower, upper pairs), got {b.shape}")
+        pairs = b.reshape(-1, 2)
+        bad = ~(np.isfinite(pairs).all(axis=1) & (pairs[:, 0] < pairs[:, 1]))
+        if bad.any():
+            raise ValueError(f"bounds must be finite (lower, upper) pairs with lower < upper, got {pairs[bad][0].tolist()}")
+    return jnp.asarray(bounds)
+
+
 def to_bounded_vec(param, bounds):
     "Map unbounded `param` (n,) into the box `bounds` (n, 2): [-inf, inf] → [bounds[:, 0], bounds[:, 1]]."
-    bounds = jnp.asarray(bounds)
+    bounds = _box(bounds, (jnp.shape(param)[0], 2))
     a, b = bounds[:, 0], bounds[:, 1]
     return a + (b - a) * 0.5 * (jnp.sin(param) + 1.0)
 
 
 def to_bounded(param, bounds):
     "Map one unbounded `param` into `bounds` (a, b): [-inf, inf] → [a, b]."
-    a, b = bounds
+    a, b = _box(bounds, (2,))
     return a + (b - a) * 0.5 * (jnp.sin(param) + 1.0)
 
 
 def to_inf_vec(param, bounds):
     "Inverse of `to_bounded_vec`: [bounds[:, 0], bounds[:, 1]] → [-π/2, π/2]."
-    bounds = jnp.asarray(bounds)
+    bounds = _box(bounds, (jnp.shape(param)[0], 2))
     a, b = bounds[:, 0], bounds[:, 1]
     return jnp.arcsin(2.0 * (param - a) / (b - a) - 1.0)
 
 
 def to_inf(param, bounds):
     "Inverse of `to_bounded`: [a, b] → [-π/2, π/2]."
-    a, b = bounds
+    a, b = _box(bounds, (2,))
     return jnp.arcsin(2.0 * (param - a) / (b - a) - 1.0)
