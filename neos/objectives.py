@@ -197,7 +197,7 @@ class Objective:
 
     def __init__(self, weights: dict, analysis: Analysis):
         if not weights:
-            raise ValueError("an objective needs at least one term")
+            raise ValueError(f"weights: an objective needs at least one term, e.g. {{'cls': 1.0}}; got {weights!r}")
         for name in weights:
             check_choice("objective", name, tuple(TERMS))
         self.weights, self.analysis = dict(weights), analysis

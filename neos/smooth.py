@@ -39,6 +39,8 @@ def kde_hist(
         raise ValueError(f"events must be 1-D (ravel a network's (N, 1) output first), got shape {events.shape}")
     if bins.ndim != 1 or bins.shape[0] < 2:
         raise ValueError(f"bins must be a 1-D array of at least 2 edges, got shape {bins.shape}")
+    if isinstance(bandwidth, (str, bytes)) or not jnp.issubdtype(jnp.result_type(bandwidth), jnp.number):
+        raise TypeError(f"bandwidth must be a positive number (or array of them), got {type(bandwidth).__name__} {bandwidth!r}")
     if is_concrete(bandwidth) and np.ndim(bandwidth) == 0:
         check_positive("bandwidth", float(bandwidth))
     check_array("events", events)
