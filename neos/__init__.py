@@ -13,7 +13,8 @@ __version__ = "0.2.0"
 import importlib as _importlib
 
 _submodules = ("models", "fit", "infer", "data", "smooth", "transforms", "makers", "cls",
-               "train", "objectives", "viz", "cli")
+               "train", "objectives", "viz", "cli",
+               "diagnostics")
 
 
 def __getattr__(name):
