@@ -14,7 +14,7 @@ import importlib as _importlib
 
 _submodules = ("models", "fit", "infer", "data", "smooth", "transforms", "makers", "cls",
                "train", "objectives", "viz", "cli",
-               "diagnostics")
+               "diagnostics", "toys", "limits", "diagnostics_plots", "diagnostics_cli")
 
 
 def __getattr__(name):
