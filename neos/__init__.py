@@ -12,8 +12,8 @@ __version__ = "0.2.0"
 
 import importlib as _importlib
 
-_submodules = ("models", "fit", "infer", "data", "smooth", "transforms", "makers", "cls",
-               "train", "objectives", "viz", "cli",
+_submodules = ("testing", "interpolators", "modifiers", "spec", "structure", "pdf", "workspace", "simplemodels", "models",
+               "nll", "fit", "infer", "data", "smooth", "transforms", "makers", "cls", "compat", "train", "objectives", "viz", "cli",
                "diagnostics", "toys", "limits", "diagnostics_plots", "diagnostics_cli")
 
 

@@ -8,7 +8,7 @@ Docs: https://gradhep.github.io/neos/diagnostics.html.md"""
 __all__ = ['prefit_uncertainties', 'asimov_parameters', 'FitResults', 'fit_results', 'Pulls', 'pulls', 'ModelPrediction',
            'prediction', 'RankingResults', 'ranking']
 
-# %% ../nbs/30_diagnostics.ipynb #e6769652
+# %% ../nbs/30_diagnostics.ipynb #3747234c
 import warnings
 from functools import partial
 from typing import NamedTuple
@@ -18,7 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import as_float64
-from .fit import fit
+from .fit import fit, fit_problem, minimize, starting_points
 from .models import Model, to_workspace
 
 # %% ../nbs/30_diagnostics.ipynb #08187a75
@@ -193,7 +193,7 @@ def prediction(
     return ModelPrediction(model, [yields[:, sl].tolist() for sl in slices], [sd_bins[:, sl].tolist() for sl in slices],
                            sd_chan.T.tolist(), label)
 
-# %% ../nbs/30_diagnostics.ipynb #50c913cc
+# %% ../nbs/30_diagnostics.ipynb #82d56d15
 def _batched(f, xs, batch_size=None):
     "`vmap` of `f` over the leading axis of the arrays `xs`, in chunks of `batch_size` (None: one batch) to bound memory."
     if batch_size is None:
@@ -201,16 +201,16 @@ def _batched(f, xs, batch_size=None):
     return jax.lax.map(lambda a: f(*a), xs, batch_size=batch_size)
 
 
-@partial(jax.jit, static_argnames=("fixed", "batch_size"))
-def _pinned_fits(data, model, init, bounds, index, value, fixed, batch_size=None):
-    "Fits with parameter `index[k]` held at `value[k]` (its bounds closed on it), one batch: (pars, converged)."
+@partial(jax.jit, static_argnames=("n_starts", "batch_size"))
+def _held_fits(problem, index, value, n_starts=None, batch_size=None):
+    "Fits of `problem` with parameter `index[k]` held at `value[k]` (a traced free mask), one batch: (pars, converged)."
     def one(i, v):
-        res = fit(data, model, init_pars=init.at[i].set(v), par_bounds=bounds.at[i].set(v), fixed_params=fixed,
-                  return_result=True)
+        held = problem._replace(init=problem.init.at[i].set(v), free=problem.free.at[i].set(False))
+        res = minimize(held, starting_points(held) if n_starts is None else starting_points(held, n_starts))
         return res.pars, res.converged
     return _batched(one, (index, value), batch_size)
 
-# %% ../nbs/30_diagnostics.ipynb #0e18a692
+# %% ../nbs/30_diagnostics.ipynb #26e76d2a
 class RankingResults(NamedTuple):
     "cabinetry's `RankingResults` (the POI left out); `failed`: parameters left out because one of their fits did not converge."
     bestfit: np.ndarray
@@ -230,6 +230,7 @@ def ranking(
     init_pars=None,  # as for `fit_results`; the impact fits start from the best fit
     par_bounds=None,  # (npars, 2) bounds (default: the suggested bounds)
     fixed_params=None,  # held parameters (default: the suggested ones)
+    n_starts: int | None = None,  # starting points per impact fit (None: `fit.starting_points`' default)
     batch_size: int | None = None,  # fits per vmapped chunk (None: all at once)
 ) -> RankingResults:
     "Pre- and post-fit impacts of every nuisance parameter on the POI, cabinetry's definitions, all fits in one batch."
@@ -247,8 +248,8 @@ def ranking(
     impacts, ok = np.zeros(need.shape), np.ones(need.shape, bool)
     if need.any():
         idx = np.broadcast_to(nps[:, None], need.shape)[need]
-        pars, conv = _pinned_fits(as_float64(data), model, as_float64(best), as_float64(bounds), jnp.asarray(idx),
-                                  jnp.asarray(values[need]), fixed, batch_size)
+        problem = fit_problem(data, model, init_pars=best, par_bounds=bounds, fixed_params=fixed)
+        pars, conv = _held_fits(problem, jnp.asarray(idx), jnp.asarray(values[need]), n_starts, batch_size)
         impacts[need], ok[need] = np.asarray(pars)[:, poi] - best[poi], np.asarray(conv)
     good = ok.all(1)
     failed = tuple(fr.labels[i] for i in nps[~good])

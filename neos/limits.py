@@ -18,7 +18,7 @@ import numpy as np
 from . import as_float64, check_choice, is_concrete
 from .infer import hypotest
 
-# %% ../nbs/30_limits.ipynb #29231969
+# %% ../nbs/30_limits.ipynb #85e819a4
 def _cls_curves(mu, data, model, init, bounds, fixed, test_stat):
     "(6,): the observed CLs, then the expected CLs at -2..+2 sigma, at one POI value."
     obs, band = hypotest(mu, data, model, init_pars=init, par_bounds=bounds, fixed_params=fixed,
@@ -26,7 +26,7 @@ def _cls_curves(mu, data, model, init, bounds, fixed, test_stat):
     return jnp.stack([obs, *band])
 
 
-@partial(jax.jit, static_argnames=("fixed", "test_stat"))
+@partial(jax.jit, static_argnames=("test_stat",))
 def _cls_grid(mus, data, model, init, bounds, fixed, test_stat):
     "(len(mus), 6): the six CLs curves at each POI value, one vmapped batch."
     return jax.vmap(lambda mu: _cls_curves(mu, data, model, init, bounds, fixed, test_stat))(mus)
@@ -51,8 +51,8 @@ def _illinois(g, a, b, ga, gb, rtol, max_iter=100):
     s = jax.lax.while_loop(lambda s: (s[4] < max_iter) & jnp.any(active(s)), step, (a, b, ga, gb, 0))
     return s[1]
 
-# %% ../nbs/30_limits.ipynb #1c46f817
-def _solve(data, model, init, bounds, level, rtol, fixed, test_stat, curves):
+# %% ../nbs/30_limits.ipynb #b79dd259
+def _solve(data, model, init, bounds, fixed, level, rtol, test_stat, curves):
     "POI values where the CLs curves `curves` (indices into the six) cross `level`; NaN where the POI bounds do not bracket it."
     poi, ks = model.config.poi_index, jnp.asarray(curves)
     g = lambda x: _cls_grid(x, data, model, init, bounds, fixed, test_stat)[jnp.arange(len(curves)), ks] - level
@@ -62,16 +62,16 @@ def _solve(data, model, init, bounds, level, rtol, fixed, test_stat, curves):
     return jnp.where((ga > 0) & (gb < 0), _illinois(g, a, b, ga, gb, rtol), jnp.nan)
 
 
-@partial(jax.custom_jvp, nondiff_argnums=(6, 7, 8))
-def _limits(data, model, init, bounds, level, rtol, fixed, test_stat, curves):
-    return _solve(data, model, init, bounds, level, rtol, fixed, test_stat, curves)
+@partial(jax.custom_jvp, nondiff_argnums=(7, 8))
+def _limits(data, model, init, bounds, fixed, level, rtol, test_stat, curves):
+    return _solve(data, model, init, bounds, fixed, level, rtol, test_stat, curves)
 
 
 @_limits.defjvp
-def _limits_jvp(fixed, test_stat, curves, primals, tangents):
-    data, model, init, bounds, level, rtol = primals
+def _limits_jvp(test_stat, curves, primals, tangents):
+    data, model, init, bounds, fixed, level, rtol = primals
     ddata, dmodel = tangents[:2]  # limits do not move with the starting values; bounds only matter at a bound
-    mus = _limits(*primals, fixed, test_stat, curves)
+    mus = _limits(*primals, test_stat, curves)
     curve = lambda mu, k, d, m: _cls_curves(mu, d, m, init, bounds, fixed, test_stat)[k]
     ks = jnp.asarray(curves)
     # dCLs/dmu and dCLs/d(data, yields) at the roots, both in forward mode
@@ -80,9 +80,9 @@ def _limits_jvp(fixed, test_stat, curves, primals, tangents):
     return mus, -push / slope
 
 
-_limits_jit = jax.jit(_limits, static_argnums=(6, 7, 8))  # level and rtol traced: no recompilation when they change
+_limits_jit = jax.jit(_limits, static_argnums=(7, 8))  # fixed, level, rtol traced: no recompilation when they change
 
-# %% ../nbs/30_limits.ipynb #b4ab4cc8
+# %% ../nbs/30_limits.ipynb #97935e93
 _WHICH = {"all": (0, 1, 2, 3, 4, 5), "observed": (0,), "expected": (3,)}
 
 
@@ -97,7 +97,11 @@ def _limit_inputs(model, init_pars, par_bounds, fixed_params, confidence_level, 
         raise ValueError("model has no POI (poi_index is None): a limit is a limit on the POI")
     init = as_float64(cfg.suggested_init() if init_pars is None else init_pars)
     bounds = as_float64(cfg.suggested_bounds() if par_bounds is None else par_bounds)
-    fixed = cfg.suggested_fixed() if fixed_params is None else tuple(bool(f) for f in fixed_params)
+    fixed = jnp.asarray(cfg.suggested_fixed() if fixed_params is None else fixed_params, dtype=bool)  # traced with the yields
+    if fixed.shape != (cfg.npars,):
+        raise ValueError(f"fixed_params must have shape ({cfg.npars},) for this model, got {fixed.shape}")
+    if is_concrete(fixed) and bool(fixed[poi]):
+        raise ValueError(f"fixed_params: the POI (index {poi}) is fixed; a limit needs it free")
     return init, bounds, fixed, 1.0 - float(confidence_level)
 
 
@@ -117,7 +121,7 @@ def _beyond(limits, model, bounds, level):
     return ValueError(f"CLs stays above {level:g} up to the POI's upper bound {hi:g}: the limit lies beyond it; "
                       "widen par_bounds for the POI")
 
-# %% ../nbs/30_limits.ipynb #845ad3b0
+# %% ../nbs/30_limits.ipynb #c53b0000
 def upper_limit_value(
     model,  # a neos `Model` with a POI (may be built from traced yields)
     data,  # observed main data followed by the auxdata (may be traced)
@@ -135,12 +139,12 @@ def upper_limit_value(
     concrete = all(is_concrete(x) for x in jax.tree_util.tree_leaves((data, model, init, bounds)))
     if concrete:
         _check_data(data, model)
-    out = _limits_jit(as_float64(data), model, init, bounds, level, float(rtol), fixed, test_stat, _WHICH[which])
+    out = _limits_jit(as_float64(data), model, init, bounds, fixed, level, float(rtol), test_stat, _WHICH[which])
     if concrete and bool(jnp.any(jnp.isnan(out))):
         raise _beyond(out, model, bounds, level)
     return out if which == "all" else out[0]
 
-# %% ../nbs/30_limits.ipynb #97aa1db6
+# %% ../nbs/30_limits.ipynb #db34dbba
 class LimitResults(NamedTuple):
     "cabinetry's `LimitResults`: observed and expected (-2..+2 sigma) limits, the CLs curves at `poi_values`, the CL."
     observed_limit: float
@@ -151,10 +155,10 @@ class LimitResults(NamedTuple):
     confidence_level: float
 
 
-@partial(jax.jit, static_argnames=("fixed", "test_stat", "npoints"))
-def _limits_and_curves(data, model, init, bounds, level, fixed, test_stat, npoints):
+@partial(jax.jit, static_argnames=("test_stat", "npoints"))
+def _limits_and_curves(data, model, init, bounds, fixed, level, test_stat, npoints):
     "The six limits, and the six curves at `npoints` POI values from max(lower bound, 0) to 1.2 x the largest: one program."
-    limits = _solve(data, model, init, bounds, level, 1e-10, fixed, test_stat, _WHICH["all"])
+    limits = _solve(data, model, init, bounds, fixed, level, 1e-10, test_stat, _WHICH["all"])
     lo = jnp.maximum(bounds[model.config.poi_index, 0], 0.0)
     mus = jnp.concatenate([jnp.linspace(lo, 1.2 * jnp.max(limits), npoints), limits])
     return limits, mus, _cls_grid(mus, data, model, init, bounds, fixed, test_stat)
@@ -177,7 +181,7 @@ def limit(
     _check_data(data, model)
     data, poi = as_float64(data), model.config.poi_index
     for _ in range(20):  # widen the POI's upper bound until all six curves cross the level below it (as pyhf)
-        limits, mus, cls = map(np.asarray, _limits_and_curves(data, model, init, bounds, level, fixed, test_stat, int(npoints)))
+        limits, mus, cls = map(np.asarray, _limits_and_curves(data, model, init, bounds, fixed, level, test_stat, int(npoints)))
         if not np.any(np.isnan(limits)):
             break
         bounds = bounds.at[poi, 1].multiply(2.0)

@@ -39,24 +39,25 @@ def sample_toys(
     gaus = aux + width * jax.random.normal(k_gaus, (ntoys,) + aux.shape)
     return jnp.concatenate([main, jnp.where(poisson, pois, gaus)], axis=1)
 
-# %% ../nbs/30_toys.ipynb #bded55af
+# %% ../nbs/30_toys.ipynb #53676347
 _TEST_STATS = ("q", "qtilde", "q0")
 
 
-def _teststat(mu, data, model, init, bounds, fixed, is_q0):
+def _teststat(mu, data, model, init, bounds, fixed, is_q0, n_starts=None):
     "pyhf's q_mu / q~_mu (or q0, with mu = 0) of one data set: (value, whether both fits converged)."
     kw = dict(init_pars=init, par_bounds=bounds, fixed_params=fixed, return_result=True)
+    kw.update({} if n_starts is None else dict(n_starts=n_starts))  # None: the fit's default
     held, free = fixed_poi_fit(mu, data, model, **kw), fit(data, model, **kw)
     muhat = free.pars[model.config.poi_index]
     q = jnp.where(muhat < 0 if is_q0 else muhat > mu, 0.0, jnp.clip(held.twice_nll - free.twice_nll, 0.0))
     return q, held.converged & free.converged
 
 
-@partial(jax.jit, static_argnames=("fixed", "is_q0", "ntoys", "batch_size"))
-def _toy_teststats(key, mu, gen_pars, model, init, bounds, fixed, is_q0, ntoys, batch_size=None):
+@partial(jax.jit, static_argnames=("fixed", "is_q0", "ntoys", "n_starts", "batch_size"))
+def _toy_teststats(key, mu, gen_pars, model, init, bounds, fixed, is_q0, ntoys, n_starts=None, batch_size=None):
     "Test statistics and convergence flags, (2, ntoys), of toys generated at `gen_pars[0]` (s+b) and `[1]` (b-only): one batch."
     toys = jnp.concatenate([sample_toys(k, model, p, ntoys) for k, p in zip(jax.random.split(key), gen_pars)])
-    q, ok = _batched(lambda x: _teststat(mu, x, model, init, bounds, fixed, is_q0), (toys,), batch_size)
+    q, ok = _batched(lambda x: _teststat(mu, x, model, init, bounds, fixed, is_q0, n_starts), (toys,), batch_size)
     return q.reshape(2, ntoys), ok.reshape(2, ntoys)
 
 # %% ../nbs/30_toys.ipynb #0f1a8712
@@ -130,7 +131,7 @@ def observed_teststats(
     init, bounds, fixed = _test_inputs(poi_test, model, init_pars, par_bounds, fixed_params, test_stat)
     return _observed(poi_test, data, model, init, bounds, fixed, test_stat)[1:]
 
-# %% ../nbs/30_toys.ipynb #f0ee152d
+# %% ../nbs/30_toys.ipynb #0c5e3fef
 def toy_distributions(
     poi_test: float,  # the POI value tested (the s+b hypothesis)
     data,  # observed main data followed by the auxdata
@@ -142,6 +143,7 @@ def toy_distributions(
     ntoys: int = 2000,  # toys per hypothesis
     key=None,  # jax PRNG key (default: from `seed`)
     seed: int = 0,  # seed when no `key` is given
+    n_starts: int | None = None,  # starting points per toy fit (None: the fit's default; 1: pyhf's single start)
     batch_size: int | None = None,  # toys per vmapped chunk (None: all in one batch)
 ) -> ToyDistributions:
     "Test-statistic distributions under s+b and b-only, as pyhf's `ToyCalculator.distributions`, all toys one batch."
@@ -151,7 +153,8 @@ def toy_distributions(
     gen_pars, q_obs, q_a = _observed(poi_test, data, model, init, bounds, fixed, test_stat)
     is_q0 = test_stat == "q0"
     mu = 0.0 if is_q0 else float(poi_test)
-    q, ok = map(np.asarray, _toy_teststats(key, mu, gen_pars, model, init, bounds, fixed, is_q0, ntoys, batch_size))
+    n_starts = None if n_starts is None else _check_count("n_starts", n_starts)
+    q, ok = map(np.asarray, _toy_teststats(key, mu, gen_pars, model, init, bounds, fixed, is_q0, ntoys, n_starts, batch_size))
     n_failed = tuple(int(k) for k in (~ok).sum(1))
     if any(n_failed):
         warnings.warn(f"{n_failed[0]} signal-plus-background and {n_failed[1]} background-only toys (of {ntoys} each) "
@@ -186,7 +189,7 @@ def toy_pvalues(
     band = np.percentile(per_toy, _NORMAL_PERCENTILES, axis=0).T
     return np.array([clsb, clb, clsb / max(clb, 1.0 / b.size)]), band
 
-# %% ../nbs/30_toys.ipynb #00cd6cee
+# %% ../nbs/30_toys.ipynb #104aff8c
 def toybased_hypotest(
     poi_test: float,  # the POI value tested
     data,  # observed main data followed by the auxdata
@@ -201,12 +204,13 @@ def toybased_hypotest(
     ntoys: int = 2000,  # toys per hypothesis
     key=None,  # jax PRNG key (default: from `seed`)
     seed: int = 0,  # seed when no `key` is given
+    n_starts: int | None = None,  # starting points per toy fit (None: the fit's default)
     batch_size: int | None = None,  # toys per vmapped chunk (None: one batch)
     track_progress=None,  # ignored (pyhf compatibility)
 ):
     "`pyhf.infer.hypotest(..., calctype='toybased')`: same arguments and returns; all toys one batch, failed toys left out."
     dists = toy_distributions(poi_test, data, model, init_pars, par_bounds, fixed_params, test_stat, ntoys, key, seed,
-                              batch_size)
+                              n_starts, batch_size)
     (clsb, clb, cls), band = (np.asarray(x) for x in toy_pvalues(dists))
     is_q0 = test_stat == "q0"
     out = [jnp.asarray(clsb if is_q0 else cls)]
