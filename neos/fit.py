@@ -63,7 +63,7 @@ class _State(NamedTuple):
     done: jax.Array  # stopped: converged, or no descent left
     converged: jax.Array  # a smooth minimum (vanishing Newton decrement) or a kink minimum
 
-# %% ../nbs/11_fit.ipynb #e97148c4
+# %% ../nbs/11_fit.ipynb #3222b71a
 def _active(x, g, lower, upper, free):
     "Parameters held this step: fixed, or at a bound with the gradient pushing outwards."
     return ~free | ((x <= lower) & (g > 0)) | ((x >= upper) & (g < 0))
@@ -76,9 +76,10 @@ def _step(problem, tol, s):
     xt = jnp.clip(s.x + s.d, lower, upper)
     ft, gt, ht = nll_grad_hess(core, xt, data)
     dec = -jnp.where(_active(s.x, s.g, lower, upper, free), 0.0, s.g) @ s.d  # twice the predicted decrease
-    good = jnp.isfinite(ft) & ((ft <= s.f - 0.25 * dec) | (s.it == 0))
+    # a good step decreases the NLL by a quarter of the predicted amount (the first trial is the start)
+    good = jnp.isfinite(ft) & (((ft <= s.f - 0.25 * dec) & (dec > 0)) | (s.it == 0))
     # within roundoff of the minimum a decrease is invisible: a tiny step that does no harm is taken
-    tiny = jnp.isfinite(ft) & (dec < tol) & (ft <= s.f + 1e-13 * jnp.abs(s.f))
+    tiny = jnp.isfinite(ft) & (dec < tol) & (dec > 0) & (ft <= s.f + 1e-13 * jnp.abs(s.f))
     accept = good | tiny
     x, f, g, h = jax.tree.map(lambda new, old: jnp.where(accept, new, old), (xt, ft, gt, ht), (s.x, s.f, s.g, s.h))
     smooth = (dec < tol) & (s.lam == 0) & (s.it > 0)
@@ -88,6 +89,9 @@ def _step(problem, tol, s):
     probe = nll(jnp.clip(s.x + 1e-6 * s.d / jnp.where(norm > 0, norm, 1.0), lower, upper), data, core)
     kink = stuck & (norm > 0) & (probe >= s.f)
     lam = jnp.where(good, jnp.where(s.lam * 0.1 < _LAM_MIN, 0.0, s.lam * 0.1), jnp.maximum(s.lam * 10.0, 1e-4))
+    # at a minimum up to roundoff with little damping: confirm it with an undamped step (with much
+    # damping, keep raising it: no step decreases the NLL, which may be a kink)
+    lam = jnp.where(tiny & (s.lam <= 1e-2), 0.0, lam)
     d = _direction(h, g, _active(x, g, lower, upper, free), lam)
     ok = jnp.all(jnp.isfinite(d))  # not positive definite: no step now, more damping next time
     lam = jnp.where(ok, lam, jnp.maximum(lam * 10.0, 1e-4))

@@ -29,53 +29,72 @@ def elementwise_derivatives(f, x):
     (u, du), (_, d2u) = jax.jvp(first, (x,), (ones,))
     return u, du, d2u
 
-# %% ../nbs/10_nll.ipynb #ca90242d
+# %% ../nbs/10_nll.ipynb #988a5902
 def _entries(core, pars):
-    "{combine: (values, first derivatives, second derivatives, parameters)} of all entries, padded by one."
-    nominal, codes, npars = core.yields.nominal.ravel(), dict(core.codes), pars.shape[0]
+    "{combine: (values, first derivatives, second derivatives, parameters, cells)} of all entries."
+    nominal, codes = core.yields.nominal.ravel(), dict(core.codes)
     parts = {"add": [], "mul": []}
     for t, kind in sorted(MODIFIERS.items()):
         cells, par = core.layout.cells[t], core.layout.pars[t]
         interp = kind.interpcodes.get(codes.get(t))
         effect = lambda theta: kind.apply(theta, nominal[cells], *core.yields.data[t], interp=interp)
-        parts[kind.combine].append((*elementwise_derivatives(effect, pars[par]), par))
-    out = {}
-    for mode, neutral in (("add", 0.0), ("mul", 1.0)):
-        pads = (neutral, 0.0, 0.0, npars)
-        out[mode] = tuple(jnp.concatenate([p[k] for p in parts[mode]] + [jnp.full(1, pad, dtype=parts[mode][0][k].dtype)])
-                          for k, pad in enumerate(pads))
-    return out
+        parts[kind.combine].append((*elementwise_derivatives(effect, pars[par]), par, cells))
+    empty = (jnp.zeros(0, pars.dtype),) * 3 + (jnp.zeros(0, jnp.int32),) * 2
+    return {mode: tuple(jnp.concatenate([p[k] for p in ps] + [empty[k]]) for k in range(5)) for mode, ps in parts.items()}
 
-# %% ../nbs/10_nll.ipynb #55955c24
-def _cell_derivatives(core, ent):
-    "(ν, local gradients (cells, L), local Hessians (cells, L, L), slot parameters (cells, L))."
-    ua, dua, d2ua, pa = (x[core.layout.add_table] for x in ent["add"])
-    uk, duk, d2uk, pk = (x[core.layout.mul_table] for x in ent["mul"])
-    a = core.yields.nominal.ravel() + ua.sum(axis=1)
-    m, m_k = jnp.prod(uk, axis=1), jax.vmap(jax.grad(jnp.prod))(uk)  # products without factor k
-    m_kj = jax.vmap(jax.hessian(jnp.prod))(uk)  # ... without factors k and j
-    grad = jnp.concatenate([m[:, None] * dua, a[:, None] * m_k * duk], axis=1)
-    h_aa = jax.vmap(jnp.diag)(m[:, None] * d2ua)
-    h_ak = m_k[:, None, :] * dua[:, :, None] * duk[:, None, :]
-    h_kk = a[:, None, None] * (m_kj * duk[:, :, None] * duk[:, None, :] + jax.vmap(jnp.diag)(m_k * d2uk))
-    hess = jnp.concatenate([jnp.concatenate([h_aa, h_ak], 2), jnp.concatenate([jnp.swapaxes(h_ak, 1, 2), h_kk], 2)], 1)
-    return a * m, grad, hess, jnp.concatenate([pa, pk], axis=1)
+# %% ../nbs/10_nll.ipynb #e2fdf647
+def _products(u, cell, ncells):
+    "(P, z) per cell and the product of the other factors per entry."
+    zero = u == 0
+    safe = jnp.where(zero, 1.0, u)
+    n_zero = jax.ops.segment_sum(zero.astype(jnp.int32), cell, ncells)
+    prod = jax.ops.segment_prod(safe, cell, ncells)  # a value only: nll_grad_hess is never differentiated
+    others = jnp.where(n_zero[cell] == 0, prod[cell] / safe, jnp.where(zero & (n_zero[cell] == 1), prod[cell], 0.0))
+    return prod, n_zero, others
 
-# %% ../nbs/10_nll.ipynb #3131d248
+# %% ../nbs/10_nll.ipynb #4ed6e72d
+def _rows(cell, par, values, ncells, npars):
+    "(cells, npars) matrix with `values` added at (cell, par)."
+    return jnp.zeros((ncells, npars), values.dtype).at[cell, par].add(values)
+
+
+def _diag(par, values, npars):
+    return jnp.diag(jax.ops.segment_sum(values, par, npars))
+
+
+def _product_hessian(mul, weight, prod, n_zero, npars):
+    "Σ_cells weight · (pair terms of ∇²M): the low-rank form above."
+    u, du, _, par, cell = mul
+    ncells = weight.shape[0]
+    zero = u == 0
+    v = du / jnp.where(zero, 1.0, u)
+    w = weight * prod  # per cell
+    v_all, v_zero = _rows(cell, par, v, ncells, npars), _rows(cell, par, jnp.where(zero, v, 0.0), ncells, npars)
+    v_rest = v_all - v_zero
+    c0, c1, c2 = (w * (n_zero == k) for k in (0, 1, 2))
+    cross = (v_zero.T * c1) @ v_rest
+    return ((v_all.T * c0) @ v_all - _diag(par, c0[cell] * v**2, npars) + cross + cross.T
+            + (v_zero.T * c2) @ v_zero - _diag(par, c2[cell] * jnp.where(zero, v, 0.0) ** 2, npars))
+
+# %% ../nbs/10_nll.ipynb #af7de4d1
 def nll_grad_hess(core: Core, pars, data):
-    "(NLL, gradient, Hessian) at `pars`, exact, assembled from the cells' local derivatives."
+    "(NLL, gradient, Hessian) at `pars`, exact, assembled from the cells' derivatives."
     npars, (nsamples, nbins) = pars.shape[0], core.yields.nominal.shape
-    nu, g_cell, h_cell, slots = _cell_derivatives(core, _entries(core, pars))
-    lam, main = nu.reshape(nsamples, nbins).sum(axis=0), data[:nbins]
+    ncells, ent = nsamples * nbins, _entries(core, pars)
+    add, mul = ent["add"], ent["mul"]
+    a = core.yields.nominal.ravel() + jax.ops.segment_sum(add[0], add[4], ncells)
+    prod, n_zero, others = _products(mul[0], mul[4], ncells)
+    m = jnp.where(n_zero == 0, prod, 0.0)
+    grad_a, grad_m = _rows(add[4], add[3], add[1], ncells, npars), _rows(mul[4], mul[3], others * mul[1], ncells, npars)
+    lam, main = (a * m).reshape(nsamples, nbins).sum(axis=0), data[:nbins]
     r, w = 1.0 - main / lam, main / lam**2  # first and second derivative of the NLL in lambda
-    bin_of_cell = jnp.tile(jnp.arange(nbins), nsamples)
-    jac = jnp.zeros((nbins, npars + 1), pars.dtype).at[bin_of_cell[:, None], slots].add(g_cell)[:, :npars]
-    local = r[bin_of_cell][:, None, None] * h_cell
-    hess = jnp.zeros((npars + 1, npars + 1), pars.dtype).at[slots[:, :, None], slots[:, None, :]].add(local)[:npars, :npars]
+    rc = jnp.tile(r, nsamples)  # per cell
+    jac = (m[:, None] * grad_a + a[:, None] * grad_m).reshape(nsamples, nbins, npars).sum(axis=0)
+    cross = (grad_a.T * rc) @ grad_m
+    hess = ((jac.T * w) @ jac + cross + cross.T + _diag(add[3], (rc * m)[add[4]] * add[2], npars)
+            + _diag(mul[3], (rc * a)[mul[4]] * others * mul[2], npars) + _product_hessian(mul, rc * a, prod, n_zero, npars))
     c, dc, d2c = elementwise_derivatives(lambda th: -constraint_terms(core, data[nbins:], th), pars[core.layout.aux_par])
     aux = core.layout.aux_par
-    grad = jac.T @ r + jnp.zeros(npars, pars.dtype).at[aux].add(dc)
-    hess = hess + (jac.T * w) @ jac + jnp.diag(jnp.zeros(npars, pars.dtype).at[aux].add(d2c))
     safe = jnp.where(main > 0, lam, 1.0)  # n log lambda is 0 for n = 0, whatever lambda
     value = jnp.sum(lam - jnp.where(main > 0, main * jnp.log(safe), 0.0) + gammaln(main + 1.0)) + jnp.sum(c)
-    return value, grad, hess
+    return value, jac.T @ r + jax.ops.segment_sum(dc, aux, npars), hess + _diag(aux, d2c, npars)
