@@ -8,7 +8,7 @@ Docs: https://gradhep.github.io/neos/diagnostics.html.md"""
 __all__ = ['prefit_uncertainties', 'asimov_parameters', 'FitResults', 'fit_results', 'Pulls', 'pulls', 'ModelPrediction',
            'prediction', 'RankingResults', 'ranking']
 
-# %% ../nbs/30_diagnostics.ipynb #3747234c
+# %% ../nbs/30_diagnostics.ipynb #e6769652
 import warnings
 from functools import partial
 from typing import NamedTuple
@@ -18,7 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import as_float64
-from .fit import fit, fit_problem, minimize, starting_points
+from .fit import fit
 from .models import Model, to_workspace
 
 # %% ../nbs/30_diagnostics.ipynb #08187a75
@@ -193,7 +193,7 @@ def prediction(
     return ModelPrediction(model, [yields[:, sl].tolist() for sl in slices], [sd_bins[:, sl].tolist() for sl in slices],
                            sd_chan.T.tolist(), label)
 
-# %% ../nbs/30_diagnostics.ipynb #82d56d15
+# %% ../nbs/30_diagnostics.ipynb #608dcdc4
 def _batched(f, xs, batch_size=None):
     "`vmap` of `f` over the leading axis of the arrays `xs`, in chunks of `batch_size` (None: one batch) to bound memory."
     if batch_size is None:
@@ -202,15 +202,17 @@ def _batched(f, xs, batch_size=None):
 
 
 @partial(jax.jit, static_argnames=("n_starts", "batch_size"))
-def _held_fits(problem, index, value, n_starts=None, batch_size=None):
-    "Fits of `problem` with parameter `index[k]` held at `value[k]` (a traced free mask), one batch: (pars, converged)."
+def _held_fits(data, model, init, bounds, fixed, index, value, n_starts=None, batch_size=None):
+    "Fits with parameter `index[k]` held at `value[k]` (a traced fixed mask), one batch: (pars, converged)."
+    starts = {} if n_starts is None else dict(n_starts=n_starts)  # None: the fit's default
+
     def one(i, v):
-        held = problem._replace(init=problem.init.at[i].set(v), free=problem.free.at[i].set(False))
-        res = minimize(held, starting_points(held) if n_starts is None else starting_points(held, n_starts))
+        res = fit(data, model, init_pars=init.at[i].set(v), par_bounds=bounds, fixed_params=fixed.at[i].set(True),
+                  return_result=True, **starts)
         return res.pars, res.converged
     return _batched(one, (index, value), batch_size)
 
-# %% ../nbs/30_diagnostics.ipynb #26e76d2a
+# %% ../nbs/30_diagnostics.ipynb #b223611a
 class RankingResults(NamedTuple):
     "cabinetry's `RankingResults` (the POI left out); `failed`: parameters left out because one of their fits did not converge."
     bestfit: np.ndarray
@@ -230,7 +232,7 @@ def ranking(
     init_pars=None,  # as for `fit_results`; the impact fits start from the best fit
     par_bounds=None,  # (npars, 2) bounds (default: the suggested bounds)
     fixed_params=None,  # held parameters (default: the suggested ones)
-    n_starts: int | None = None,  # starting points per impact fit (None: `fit.starting_points`' default)
+    n_starts: int | None = None,  # starting points per impact fit (None: the fit's default)
     batch_size: int | None = None,  # fits per vmapped chunk (None: all at once)
 ) -> RankingResults:
     "Pre- and post-fit impacts of every nuisance parameter on the POI, cabinetry's definitions, all fits in one batch."
@@ -248,8 +250,8 @@ def ranking(
     impacts, ok = np.zeros(need.shape), np.ones(need.shape, bool)
     if need.any():
         idx = np.broadcast_to(nps[:, None], need.shape)[need]
-        problem = fit_problem(data, model, init_pars=best, par_bounds=bounds, fixed_params=fixed)
-        pars, conv = _held_fits(problem, jnp.asarray(idx), jnp.asarray(values[need]), n_starts, batch_size)
+        pars, conv = _held_fits(as_float64(data), model, as_float64(best), as_float64(bounds), jnp.asarray(fixed, dtype=bool),
+                                jnp.asarray(idx), jnp.asarray(values[need]), n_starts, batch_size)
         impacts[need], ok[need] = np.asarray(pars)[:, poi] - best[poi], np.asarray(conv)
     good = ok.all(1)
     failed = tuple(fr.labels[i] for i in nps[~good])

@@ -8,7 +8,7 @@ Docs: https://gradhep.github.io/neos/infer.html.md"""
 __all__ = ['hypotest', 'upper_limit', 'discovery_significance', 'fisher_info', 'cramer_rao_uncert', 'asimov_significance',
            'expected_pvalues', 'expected_discovery_significance', 'poi_uncertainty']
 
-# %% ../nbs/12_infer.ipynb #e99d4da8
+# %% ../nbs/12_infer.ipynb #56349bd3
 import warnings
 from functools import partial
 
@@ -18,16 +18,16 @@ import numpy as np
 from jax.scipy.special import ndtr, ndtri
 
 from . import as_float64, check_array, check_choice, is_concrete
-from .fit import FitResult, check_result, fit_problem, minimize, starting_points
+from .fit import FitResult, check_result, fit_problem, minimize, starting_kicks
 from .nll import nll
 from .pdf import expected_actualdata, expected_auxdata
 
-# %% ../nbs/12_infer.ipynb #195dff4e
+# %% ../nbs/12_infer.ipynb #ce9d0bfb
 def _fits(problem, inits, frees, n_starts):
     "Fits of `problem` with each (init, free) pair, all starts of all fits in one vmapped solve."
     def one(init, free):
         p = problem._replace(init=init, free=free)
-        return minimize(p, starting_points(p, n_starts))
+        return minimize(p, starting_kicks(p, n_starts))
     return jax.vmap(one)(inits, frees)
 
 

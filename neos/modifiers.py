@@ -37,7 +37,7 @@ def paramset(
     return dict(pdf_type=pdf_type, n_parameters=n, is_scalar=is_scalar, inits=per(inits), bounds=per(bounds),
                 fixed=per(fixed), auxdata=per(auxdata), sigmas=per(sigmas), factors=per(factors))
 
-# %% ../nbs/03_modifiers.ipynb #850d9b66
+# %% ../nbs/03_modifiers.ipynb #3d81a4c9
 @dataclass(frozen=True)
 class ModifierType:
     "One HistFactory modifier type: what it reads from a spec, which parameters it needs, how it acts."
@@ -54,6 +54,7 @@ class ModifierType:
     derived: Callable | None = None  # (nominal, *data, par, npars) -> constraint inputs from the yields
     shareable: bool = True  # may one modifier name act on several samples
     check: Callable | None = None  # ({key: concrete value or None}, where) -> raise on invalid values
+    multimodal: Callable | None = None  # (nominal, *data, code) -> per entry: can it make the NLL multimodal?
 
 
 MODIFIERS = {}
@@ -80,17 +81,22 @@ register(ModifierType("lumi", apply=scale_by_parameter, requirement=lambda n: pa
 register(ModifierType("shapefactor", apply=scale_by_parameter, params="channel_bins",
                       requirement=lambda n: paramset(n=n, is_scalar=False)))
 
-# %% ../nbs/03_modifiers.ipynb #9811f08d
+# %% ../nbs/03_modifiers.ipynb #0ac1fc0c
 def _histosys(alpha, nominal, lo, hi, interp):
     return interp(alpha, nominal, lo, hi)
+
+
+def _histosys_multimodal(nominal, lo, hi, code):
+    "Kinked (code 0) or discontinuous (code 2) interpolation, or both templates on one side of nominal."
+    return (code != "code4p") | ((hi - nominal) * (lo - nominal) > 0)
 
 
 register(ModifierType("histosys", combine="add", apply=_histosys, data_keys=("lo_data", "hi_data"),
                       requirement=lambda n: paramset("normal", inits=0.0, bounds=(-5.0, 5.0), auxdata=0.0),
                       interpcodes={"code0": code0, "code2": code2, "code4p": code4p},
-                      default_code="code4p", fallback_code="code0"))
+                      default_code="code4p", fallback_code="code0", multimodal=_histosys_multimodal))
 
-# %% ../nbs/03_modifiers.ipynb #95b8db9d
+# %% ../nbs/03_modifiers.ipynb #56298980
 def _normsys(alpha, nominal, lo, hi, interp):
     return interp(alpha, lo, hi)
 
@@ -101,10 +107,15 @@ def _positive_factors(values, where):
             raise ValueError(f"{where}: {k!r} must be a positive, finite factor, got {float(v)}")
 
 
+def _normsys_multimodal(nominal, lo, hi, code):
+    "Kinked interpolation (codes 0 and 1), or both factors on one side of 1."
+    return (code != "code4") | ((hi - 1.0) * (lo - 1.0) > 0)
+
+
 register(ModifierType("normsys", apply=_normsys, data_keys=("lo", "hi"), scalar_data=True, check=_positive_factors,
                       requirement=lambda n: paramset("normal", inits=0.0, bounds=(-5.0, 5.0), auxdata=0.0),
                       interpcodes={"code0": linear_factor, "code1": code1, "code4": code4},
-                      default_code="code4", fallback_code="code1"))
+                      default_code="code4", fallback_code="code1", multimodal=_normsys_multimodal))
 
 # %% ../nbs/03_modifiers.ipynb #7d73d01f
 def _shapesys_inputs(nominal, uncertainty, par, npars):

@@ -6,7 +6,7 @@ Docs: https://gradhep.github.io/neos/objectives.html.md"""
 
 # %% auto #0
 __all__ = ['HARD_BANDWIDTH', 'TERMS', 'Analysis', 'sb_pars', 'cls_term', 'discovery_term', 'poi_uncert_term', 'bce_term',
-           'bce_aug_term', 'Objective', 'objective', 'evaluate', 'make_evaluator']
+           'bce_aug_term', 'min_events_term', 'Objective', 'objective', 'evaluate', 'make_evaluator']
 
 # %% ../nbs/10_objectives.ipynb #948d9457
 from typing import Callable
@@ -18,14 +18,32 @@ import numpy as np
 from jax.scipy.special import ndtr
 
 from . import as_float64, check_choice, check_positive
-from . import infer, makers
+from . import analysis as _analysis
+from . import infer
+from .analysis_config import Config, NormFactor, Region, Sample, Systematic, Training, Variation
 
 # %% ../nbs/10_objectives.ipynb #09e2a441
-HARD_BANDWIDTH = 1e-9  # a KDE this narrow is a step function: kde_hist then counts like np.histogram
+HARD_BANDWIDTH = 1e-9  # kept for the seed API: hard histograms are now exact counts (`neos.analysis.hard_hist`)
 
 
-class Analysis:
-    "How parameters and a batch of blobs become histograms and a HistFactory model (via `neos.makers`)."
+def _blob_config(blobs, method, bins, bandwidth, learn_bins, learn_bandwidth, test_mu):
+    "The general analysis of 3 or 4 blobs, sample sources as placeholders (the batch brings the events)."
+    ev = [{"blob": i} for i in range(4)]  # distinct objects: one event set each
+    s = lambda name, e, **kw: Sample(name, events=e, staterror=False, **kw)
+    if blobs == 4:
+        region, samples = "nn", [s("signal", ev[0]), s("bkg", ev[1])]
+        syst = Systematic("nn_histosys", "HistoSys", Variation(events=ev[2]), Variation(events=ev[3]), samples="bkg")
+    else:
+        region, samples = "singlechannel", [s("signal", ev[0]), s("background", ev[1], weight=0.5)]
+        syst = Systematic("uncorr_bkguncrt", "ShapeSys", Variation(events=ev[2], weight=1.0), Variation(events=ev[3], weight=1.0),
+                          samples="background")
+    return Config([Region(region)], samples, [NormFactor("mu", samples="signal")], [syst], poi="mu",
+                  training=Training(features=("x0", "x1"), regions=(region,), bins=tuple(bins), bandwidth=bandwidth,
+                                    method=method, learn_bins=learn_bins, learn_bandwidth=learn_bandwidth, test_poi=test_mu))
+
+
+class Analysis(_analysis.Analysis):
+    "The toy-blob preset of `neos.analysis.Analysis`: a batch is a tuple of blobs."
 
     def __init__(self, predict: Callable,  # network: predict(nn_params, x) -> (N, 1) sigmoid or (N, k) softmax
                  blobs: int = 4,  # 4: histosys model; 3: uncorrelated-background model
@@ -45,81 +63,61 @@ class Analysis:
         check_positive("bandwidth", bandwidth)
         if method == "softmax" and (learn_bins or learn_bandwidth):
             raise ValueError("learn_bins/learn_bandwidth apply to method='kde' only")
-        self.predict, self.blobs, self.method = predict, blobs, method
-        self.bins, self.bandwidth = bins, float(bandwidth)
-        self.scales = dict(LUMI=LUMI, sig_scale=sig_scale, bkg_scale=bkg_scale)
-        self.learn_bins, self.learn_bandwidth, self.test_mu = learn_bins, learn_bandwidth, float(test_mu)
+        for name, v in (("LUMI", LUMI), ("sig_scale", sig_scale), ("bkg_scale", bkg_scale)):
+            check_positive(name, v)
+        super().__init__(_blob_config(blobs, method, bins, float(bandwidth), learn_bins, learn_bandwidth, float(test_mu)), predict)
+        self.blobs, self.scales = blobs, dict(LUMI=LUMI, sig_scale=sig_scale, bkg_scale=bkg_scale)
 
-    @property
-    def learn_hyper(self):
-        return self.learn_bins or self.learn_bandwidth
+# %% ../nbs/10_objectives.ipynb #b70e8af8
+def _blob_batch(self, batch):
+    "The blobs as `EventBatch`es in the analysis' event-set order (general batches pass through)."
+    batch = tuple(batch)
+    if batch and isinstance(batch[0], _analysis.EventBatch):
+        return batch
+    if len(batch) != self.blobs:
+        raise ValueError(f"a batch of this analysis is {self.blobs} blobs, got {len(batch)}")
+    xs = [jnp.asarray(x) for x in batch]
+    lumi = self.scales["LUMI"]
+    per_event = [self.scales["sig_scale"] * lumi / len(xs[0])] + [self.scales["bkg_scale"] * lumi / len(x) for x in xs[1:]]
+    if self.blobs == 3:  # nominal background: both variations at half weight
+        xs = [xs[0], jnp.concatenate(xs[1:]), xs[1], xs[2]]
+        per_event = [per_event[0], jnp.concatenate([jnp.full(len(x), 0.5 * w) for x, w in zip(xs[2:], per_event[1:])]),
+                     per_event[1], per_event[2]]
+    out = []
+    for x, w in zip(xs, per_event):
+        w = jnp.broadcast_to(as_float64(w), (1, x.shape[0]))
+        out.append(_analysis.EventBatch(x, w, w**2, jnp.zeros((0, x.shape[0]), jnp.int32), jnp.asarray(1.0)))
+    return tuple(out)
 
-    def init_params(self, nn_params):
-        "Trainable parameters from network parameters (adds the hyperparameters when they are learnt)."
-        if not self.learn_hyper:
-            return nn_params
-        hyper = {}
-        if self.learn_bins:
-            hyper["bin_logits"] = jnp.log(jnp.diff(as_float64(self.bins)))
-        if self.learn_bandwidth:
-            hyper["log_bandwidth"] = jnp.log(as_float64(self.bandwidth))
-        return {"nn": nn_params, "hyper": hyper}
 
-    def nn_params(self, params):
-        "The network's part of `params`."
-        return params["nn"] if self.learn_hyper else params
+def _blob_hists(self, params, batch, hard: bool = False):
+    "The yields `neos.makers` makes from `batch`: `[s, b, b_up, b_down]` (4 blobs) or `(s, b, δb)` (3 blobs), floored."
+    h = self.histograms(params, batch, hard=hard)
+    fl = lambda y: jnp.maximum(y, 0.0) + self.floor
+    r, name, sys = ("nn", "bkg", "nn_histosys") if self.blobs == 4 else ("singlechannel", "background", "uncorr_bkguncrt")
+    s, b, up, down = (h[r, "signal"][0], h[r, name][0], h[r, name, sys, "Up"][0], h[r, name, sys, "Down"][0])
+    if self.blobs == 4:
+        return [fl(s), fl(b), fl(up), fl(down)]
+    return [fl(s), fl(b), fl(0.5 * jnp.abs(up - down))]
 
-    def hyper(self, params):
-        "`{'bins', 'bandwidth'}` for the current parameters."
-        h = params["hyper"] if self.learn_hyper else {}
-        if "bin_logits" in h:
-            lo, hi = self.bins[0], self.bins[-1]
-            w = jax.nn.softmax(h["bin_logits"]) * (hi - lo)
-            bins = jnp.concatenate([jnp.array([lo]), lo + jnp.cumsum(w)])
-        else:
-            bins = as_float64(self.bins)
-        bw = jnp.exp(h["log_bandwidth"]) if "log_bandwidth" in h else self.bandwidth
-        return {"bins": bins, "bandwidth": bw}
 
-    def _predict(self, hard):
-        if not hard or self.method == "kde":
-            return self.predict
-        def onehot(p, x):
-            out = self.predict(p, x)
-            return jax.nn.one_hot(jnp.argmax(out, axis=-1), out.shape[-1], dtype=out.dtype)
-        return onehot
-
-    def _hm_params(self, params, hard):
-        hyper = self.hyper(params)
-        if hard:
-            hyper = {"bins": hyper["bins"], "bandwidth": HARD_BANDWIDTH}
-        return [self.nn_params(params), hyper]
-
-    def _hist_maker(self, batch, hard):
-        return makers.hists_from_nn(lambda: tuple(batch), self._predict(hard), method=self.method, **self.scales)
-
-    def hists(self, params, batch, hard: bool = False):
-        "The histograms `neos.makers.hists_from_nn` makes from `batch` (soft, or hard with `hard=True`)."
-        return self._hist_maker(batch, hard)(self._hm_params(params, hard))
-
-    def model(self, params, batch, hard: bool = False):
-        "`(model, bonly_pars)` from `batch`: histosys model (4 blobs) or uncorrelated background (3 blobs)."
-        hm = self._hist_maker(batch, hard)
-        maker = makers.histosys_model_from_hists(hm) if self.blobs == 4 else makers.hepdata_like_from_hists(hm)
-        return maker(self._hm_params(params, hard))
-
-    def score(self, params, x):
-        "Per-event signal score in (0, 1): the network's first output."
-        return self.predict(self.nn_params(params), x).reshape(len(x), -1)[:, 0]
+Analysis._as_batch, Analysis.hists = _blob_batch, _blob_hists
 
 # %% ../nbs/10_objectives.ipynb #0f5e4130
-def _model(ana, params, batch, cache, hard=False):
-    k = ("model", hard)
+def _hists(ana, params, batch, cache, hard=False):
+    k = ("hists", hard)
     if k not in cache:
-        cache[k] = ana.model(params, batch, hard=hard)
+        cache[k] = ana.histograms(params, batch, hard=hard)
     return cache[k]
 
 
+def _model(ana, params, batch, cache, hard=False):
+    k = ("model", hard)
+    if k not in cache:
+        cache[k] = ana.model_from(_hists(ana, params, batch, cache, hard))
+    return cache[k]
+
+# %% ../nbs/10_objectives.ipynb #b3dc0180
 def sb_pars(model, bonly_pars, mu: float = 1.0):
     "Parameters of the signal+background Asimov point: `bonly_pars` with the POI set to `mu`."
     return jnp.asarray(bonly_pars).at[model.config.poi_index].set(mu)
@@ -151,34 +149,50 @@ def poi_uncert_term(ana, params, batch, cache):
     sigma = infer.poi_uncertainty(model, sb_pars(model, bonly))
     return sigma, {"sigma_mu": sigma}
 
-
-def _bce(p_sig, p_bkg, eps=1e-7):
-    p_sig, p_bkg = jnp.clip(p_sig, eps, 1 - eps), jnp.clip(p_bkg, eps, 1 - eps)
-    # class-balanced: each class weighs 1/2 whatever the sample sizes
-    return -0.5 * (jnp.mean(jnp.log(p_sig)) + jnp.mean(jnp.log1p(-p_bkg)))
+# %% ../nbs/10_objectives.ipynb #4220e1e3
+def _bce(ana, params, batch, augmented, eps=1e-7):
+    "Class-balanced weighted BCE: each class weighs 1/2 whatever its size and weights."
+    parts = ana.classifier_weights(params, batch, augmented)
+    terms = []
+    for p, w_sig, w_bkg in parts:
+        p = jnp.clip(p, eps, 1 - eps)
+        terms.append(jnp.stack([w_sig @ jnp.log(p), w_sig.sum(), w_bkg @ jnp.log1p(-p), w_bkg.sum()]))
+    s_log, s_w, b_log, b_w = sum(terms)
+    return -0.5 * (s_log / s_w + b_log / b_w)
 
 
 def bce_term(ana, params, batch, cache):
-    "Binary cross-entropy: signal (label 1) vs nominal background (label 0); 3 blobs: vs both variations."
-    sig, *bkgs = batch
-    bkg = bkgs[0] if ana.blobs == 4 else jnp.concatenate(bkgs)
-    v = _bce(ana.score(params, sig), ana.score(params, bkg))
+    "Binary cross-entropy: signal (label 1) vs the nominal backgrounds (label 0)."
+    v = _bce(ana, params, batch, augmented=False)
     return v, {"bce": v}
 
 
 def bce_aug_term(ana, params, batch, cache):
-    "Binary cross-entropy with every background sample (nominal, up, down) labelled background."
-    sig, *bkgs = batch
-    v = _bce(ana.score(params, sig), ana.score(params, jnp.concatenate(bkgs)))
+    "Binary cross-entropy with every background sample and its variations labelled background."
+    v = _bce(ana, params, batch, augmented=True)
     return v, {"bce": v}
 
 
+def min_events_term(ana, params, batch, cache):
+    "Σ over network-region bins of relu(1 − n/n_min)²: n the MC events the exported bin will hold, n_min `Training: MinEvents`."
+    n_min = ana.training.min_events
+    h = _hists(ana, params, batch, cache)
+    counts = {}
+    for k, v in h.items():
+        if len(k) == 3 and k[2] == "events":
+            counts[k[0]] = counts.get(k[0], 0.0) + v
+    if not n_min or not counts:
+        return jnp.asarray(0.0), {"min_events": jnp.asarray(0.0)}
+    v = sum(jnp.sum(jax.nn.relu(1.0 - c / n_min) ** 2) for c in counts.values())
+    return v, {"min_events": v}
+
+
 TERMS = {"cls": cls_term, "discovery": discovery_term, "poi_uncert": poi_uncert_term,
-         "bce": bce_term, "bce_aug": bce_aug_term}
+         "bce": bce_term, "bce_aug": bce_aug_term, "min_events": min_events_term}
 
 # %% ../nbs/10_objectives.ipynb #da7e419c
 class Objective:
-    "A weighted sum of named terms on one `Analysis`; call it as `loss(params, batch)`."
+    "A weighted sum of named terms on one analysis; call it as `loss(params, batch)`."
 
     def __init__(self, weights: dict, analysis: Analysis):
         if not weights:
@@ -247,7 +261,7 @@ def evaluate(analysis: Analysis, params, batch, hard: bool = True, soft: bool = 
 
 
 def make_evaluator(analysis: Analysis, batch, hard: bool = True, soft: bool = True, prefix: str = "heldout_"):
-    "`metrics(params) -> dict` on a fixed `batch` (jit-compiled), keys prefixed with `prefix`."
-    batch = tuple(jnp.asarray(x) for x in batch)
-    f = jax.jit(lambda p: evaluate(analysis, p, batch, hard=hard, soft=soft))
-    return lambda params: {prefix + k: v for k, v in f(params).items()}
+    "`metrics(params) -> dict` on a fixed `batch` (jit-compiled, the batch an argument), keys prefixed with `prefix`."
+    batch = jax.tree_util.tree_map(jnp.asarray, tuple(batch))
+    f = jax.jit(lambda p, b: evaluate(analysis, p, b, hard=hard, soft=soft))
+    return lambda params: {prefix + k: v for k, v in f(params, batch).items()}

@@ -16,14 +16,24 @@ from jax.scipy.stats import norm
 from . import as_float64, check_array, check_choice, check_positive, is_concrete
 
 # %% ../nbs/05_smooth.ipynb #af3f71fb
+def _weights(weights, n_events):
+    "`weights` as a float64 array of shape (n_events,) or (n_hists, n_events), checked."
+    w = as_float64(weights)
+    if w.ndim not in (1, 2) or w.shape[-1] != n_events:
+        raise ValueError(f"weights must have shape ({n_events},) or (n_hists, {n_events}) for {n_events} events, "
+                         f"got shape {w.shape}")
+    return check_array("weights", w)
+
+# %% ../nbs/05_smooth.ipynb #0c262bbb
 def kde_hist(
     events,  # 1-D array of event values (e.g. a network's output per event)
     bins,  # 1-D array of increasing bin edges (n_bins + 1)
     bandwidth,  # width of the Gaussian kernel (> 0)
     density: bool = False,  # normalise to unit integral, like `np.histogram(density=True)`
     reflect_infinities: bool = False,  # fold the kernel mass outside the edges into the end bins
+    weights=None,  # per-event weights (N,), or (T, N) for T histograms of the same events
 ):
-    "Binned Gaussian KDE of `events`: per bin, the sum over events of each kernel's probability between the edges."
+    "Binned Gaussian KDE of `events`: per bin, the (weighted) sum over events of each kernel's probability between the edges."
     events, bins = jnp.asarray(events), jnp.asarray(bins)
     if events.ndim != 1:
         raise ValueError(f"events must be 1-D (ravel a network's (N, 1) output first), got shape {events.shape}")
@@ -36,16 +46,20 @@ def kde_hist(
     check_array("bandwidth", bandwidth, positive=True)
     # CDF of every kernel at every edge: (n_edges, n_events)
     cdf = norm.cdf(bins[:, None], loc=events[None, :], scale=bandwidth)
-    counts = (cdf[1:] - cdf[:-1]).sum(axis=1)
+    if weights is None:
+        counts = (cdf[1:] - cdf[:-1]).sum(axis=1)
+        below, above = cdf[0].sum(), (1.0 - cdf[-1]).sum()
+    else:  # one matrix product gives every weighted histogram of these events
+        w = _weights(weights, events.shape[0])
+        counts = w @ (cdf[1:] - cdf[:-1]).T
+        below, above = w @ cdf[0], w @ (1.0 - cdf[-1])
     # traced bins or bandwidth cannot raise: invalid ones give NaN counts, never plausible ones
     valid = jnp.all(jnp.diff(bins) > 0) & jnp.all((bandwidth > 0) & jnp.isfinite(bandwidth))
     counts = jnp.where(valid, counts, jnp.nan)
     if reflect_infinities:
-        below = cdf[0].sum()
-        above = (1.0 - cdf[-1]).sum()
-        counts = counts.at[0].add(below).at[-1].add(above)
+        counts = counts.at[..., 0].add(below).at[..., -1].add(above)
     if density:
-        counts = counts / (counts.sum() * jnp.diff(bins))
+        counts = counts / (counts.sum(axis=-1, keepdims=True) * jnp.diff(bins))
     return counts
 
 # %% ../nbs/05_smooth.ipynb #6fa66a22
@@ -53,15 +67,18 @@ def softmax_hist(
     outputs,  # (N, k) per-event class probabilities (or logits with `from_logits=True`)
     from_logits: bool = False,  # apply a softmax (at `temperature`) first
     temperature: float = 1.0,  # softmax temperature for logits; → 0 gives the hard arg-max histogram
+    weights=None,  # per-event weights (N,), or (T, N) for T histograms of the same events
 ):
-    "A `k`-bin soft histogram: the sum over events of their per-class probabilities."
+    "A `k`-bin soft histogram: the (weighted) sum over events of their per-class probabilities."
     outputs = jnp.asarray(outputs)
     if outputs.ndim != 2:
         raise ValueError(f"outputs must be 2-D (events, classes), got shape {outputs.shape}")
     if from_logits:
         check_positive("temperature", temperature)
         outputs = jax.nn.softmax(outputs / temperature, axis=-1)
-    return outputs.sum(axis=0)
+    if weights is None:
+        return outputs.sum(axis=0)
+    return _weights(weights, outputs.shape[0]) @ outputs
 
 # %% ../nbs/05_smooth.ipynb #0b6cd57c
 def cut(
