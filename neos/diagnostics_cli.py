@@ -105,7 +105,8 @@ def _load(args, need_poi=True):
     settings = {"histosys": {"interpcode": args.histosys_interp}, "normsys": {"interpcode": args.normsys_interp}}
     try:
         ws = Workspace(spec)
-        model = ws.model(args.measurement, modifier_settings=settings, poi_name=args.poi)
+        model = ws.model(args.measurement, modifier_settings=settings,
+                         poi_name=... if args.poi is None else args.poi)  # ...: the measurement's POI
         data = ws.data(model)
     except (TypeError, ValueError, KeyError) as e:
         raise UsageError(f"{args.workspace!r}: {e}")

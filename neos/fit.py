@@ -303,9 +303,20 @@ def _returns(res, return_fitted_val, return_result):
         return res
     return (res.pars, res.twice_nll) if return_fitted_val else res.pars
 
-# %% ../nbs/11_fit.ipynb #3ee26020
-def fit(data, model, init_pars=None, par_bounds=None, fixed_params=None, return_fitted_val: bool = False,
-        return_result: bool = False, n_starts: int = 3, tol: float = 1e-12, max_iter: int = 100, throw: bool = False):
+# %% ../nbs/11_fit.ipynb #a228ffeb
+def fit(
+    data,  # main data followed by the auxdata (`model.expected_data` layout)
+    model,  # a neos `Model`
+    init_pars=None,  # starting values (default: `model.config.suggested_init()`)
+    par_bounds=None,  # (npars, 2) bounds (default: suggested)
+    fixed_params=None,  # (npars,) bools: parameters held at `init_pars` (default: suggested)
+    return_fitted_val: bool = False,  # also −2 log L at the minimum (pyhf's second return)
+    return_result: bool = False,  # return the whole `FitResult` (pars, twice_nll, converged, n_iter, multiple_minima)
+    n_starts: int = 3,  # starting points (extra ones only when the model has multimodal parameters)
+    tol: float = 1e-12,  # convergence: the Newton decrement −g·d (the expected decrease of −log L ×2) below this
+    max_iter: int = 100,  # Newton iterations per start
+    throw: bool = False,  # raise `FitError` instead of warning when the fit did not converge
+):
     "Maximum-likelihood fit of `model` to `data` (main + auxdata), like `pyhf.infer.mle.fit`."
     options = check_solver_options(n_starts, tol, max_iter)
     problem = fit_problem(data, model, init_pars, par_bounds, fixed_params)
@@ -313,9 +324,20 @@ def fit(data, model, init_pars=None, par_bounds=None, fixed_params=None, return_
     return _returns(res, return_fitted_val, return_result)
 
 
-def fixed_poi_fit(poi_val, data, model, init_pars=None, par_bounds=None, fixed_params=None,
-                  return_fitted_val: bool = False, return_result: bool = False, n_starts: int = 3,
-                  tol: float = 1e-12, max_iter: int = 100, throw: bool = False):
+def fixed_poi_fit(
+    poi_val,  # the POI value held fixed
+    data,  # main data followed by the auxdata
+    model,  # a neos `Model` with a POI
+    init_pars=None,  # starting values (default: suggested)
+    par_bounds=None,  # bounds (default: suggested)
+    fixed_params=None,  # parameters held at `init_pars` besides the POI (default: suggested)
+    return_fitted_val: bool = False,  # also −2 log L at the minimum
+    return_result: bool = False,  # return the whole `FitResult`
+    n_starts: int = 3,  # starting points
+    tol: float = 1e-12,  # convergence tolerance (as `fit`)
+    max_iter: int = 100,  # Newton iterations per start
+    throw: bool = False,  # raise `FitError` instead of warning when the fit did not converge
+):
     "Fit with the parameter of interest fixed at `poi_val`, like `pyhf.infer.mle.fixed_poi_fit`."
     options = check_solver_options(n_starts, tol, max_iter)
     problem = fit_problem(data, model, init_pars, par_bounds, fixed_params, poi_value=poi_val)

@@ -104,7 +104,7 @@ def _hypotest(poi_test, problem, ts_code, envelope=True, n_starts=3):
     fits = jax.tree.map(lambda a, b: jnp.concatenate([a, b]), r, ra)
     return tuple(jnp.where(bad, jnp.nan, o) for o in _pvalues(q, q_a, is_qtilde)) + (fits,)
 
-# %% ../nbs/12_infer.ipynb #8d826a79
+# %% ../nbs/12_infer.ipynb #350dc6c8
 def _check_poi(model, problem):
     poi = model.config.poi_index
     if poi is None:
@@ -118,13 +118,13 @@ def _check_poi_test(poi_test, model, bounds, name="poi_test"):
     check_poi_value(poi_test, model, bounds, name)
 
 
-def _check_calctype(calctype):
+def _check_calctype(calctype, toys_here=True):
     check_choice("calctype", calctype, ("asymptotics", "toybased"))
-    if calctype == "toybased":
-        raise NotImplementedError("calctype='toybased' is not implemented in neos (pseudo-experiments are not "
-                                  "differentiable); use calctype='asymptotics' or pyhf for toys")
+    if calctype == "toybased" and not toys_here:
+        raise NotImplementedError("calctype='toybased' is for hypotest; for toy-based limits scan "
+                                  "hypotest(..., calctype='toybased') over the POI")
 
-# %% ../nbs/12_infer.ipynb #2a2c7415
+# %% ../nbs/12_infer.ipynb #0bbda604
 def _problem(data, model, init_pars, par_bounds, fixed_params):
     "The validated `FitProblem` of a hypothesis test."
     problem = fit_problem(data, model, init_pars, par_bounds, fixed_params)
@@ -145,25 +145,45 @@ def _returns(obs, exp, is_q0, return_tail_probs, return_expected, return_expecte
     return tuple(out) if len(out) > 1 else out[0]
 
 
-def hypotest(poi_test, data, model, init_pars=None, par_bounds=None, fixed_params=None,
-             calctype="asymptotics", return_tail_probs=False, return_expected=False,
-             return_expected_set=False, test_stat="qtilde", n_starts: int = 3, throw: bool = False):
-    "Asymptotic hypothesis test of `poi_test`, like `pyhf.infer.hypotest` (same returns), differentiable."
+def hypotest(
+    poi_test,  # the POI value tested (μ)
+    data,  # observed main data followed by the auxdata (`model.expected_data` layout)
+    model,  # a neos `Model` with a POI
+    init_pars=None,  # fit starting values (default: `model.config.suggested_init()`)
+    par_bounds=None,  # (npars, 2) fit bounds (default: suggested)
+    fixed_params=None,  # (npars,) bools: parameters held at `init_pars` (default: suggested)
+    calctype: str = "asymptotics",  # 'asymptotics' (differentiable) or 'toybased'
+    return_tail_probs: bool = False,  # also [CLsb, CLb] ([CLb] for q0)
+    return_expected: bool = False,  # also the median expected CLs
+    return_expected_set: bool = False,  # also the expected CLs at -2..+2 σ
+    test_stat: str = "qtilde",  # 'qtilde', 'q' or 'q0'
+    n_starts: int = 3,  # starting points of each fit (extra ones only for multimodal parameters)
+    throw: bool = False,  # raise `FitError` instead of warning when a fit did not converge
+    **toy_options,  # calctype='toybased' only: ntoys, key or seed, batch_size (`neos.toys.toybased_hypotest`)
+):
+    "Hypothesis test of `poi_test` like `pyhf.infer.hypotest` (same returns): asymptotic and differentiable, or with toys."
     _check_calctype(calctype)
     check_choice("test_stat", test_stat, _TEST_STATS)
     n_starts = check_solver_options(n_starts, 1.0, 1)[0]
+    if calctype == "toybased":
+        from neos.toys import toybased_hypotest  # built on this module
+        return toybased_hypotest(poi_test, data, model, init_pars, par_bounds, fixed_params, return_tail_probs,
+                                 return_expected, return_expected_set, test_stat, n_starts=n_starts, **toy_options)
+    if toy_options:
+        raise TypeError(f"hypotest got unexpected arguments {sorted(toy_options)} (ntoys, key, seed and "
+                        "batch_size are options of calctype='toybased')")
     problem = _problem(data, model, init_pars, par_bounds, fixed_params)
     _check_poi_test(poi_test, model, problem.bounds)
     obs, exp, _, fits = _hypotest(poi_test, problem, _TEST_STATS.index(test_stat), n_starts=n_starts)
     check_result(fits, "hypotest", throw)
     return _returns(obs, exp, test_stat == "q0", return_tail_probs, return_expected, return_expected_set)
 
-# %% ../nbs/12_infer.ipynb #26e2a882
+# %% ../nbs/12_infer.ipynb #f17ae11f
 def _hypotest_inputs(data, model, hypotest_kwargs):
     kw = dict(hypotest_kwargs)
     test_stat = kw.pop("test_stat", "qtilde")
     check_choice("test_stat", test_stat, _TEST_STATS)
-    _check_calctype(kw.pop("calctype", "asymptotics"))
+    _check_calctype(kw.pop("calctype", "asymptotics"), toys_here=False)
     unknown = set(kw) - {"init_pars", "par_bounds", "fixed_params", "n_starts", "throw"}
     if unknown:
         raise ValueError(f"unknown hypotest arguments {sorted(unknown)}")
@@ -202,8 +222,15 @@ def _bisect(curves, lo, hi, level):
             break
     return 0.5 * (a + b), np.asarray(mus), vals
 
-# %% ../nbs/12_infer.ipynb #b06cfe57
-def upper_limit(data, model, scan=None, level=0.05, return_results=False, **hypotest_kwargs):
+# %% ../nbs/12_infer.ipynb #db51536b
+def upper_limit(
+    data,  # observed main data followed by the auxdata
+    model,  # a neos `Model` with a POI
+    scan=None,  # increasing POI values: interpolate on this grid like pyhf; None: bisection to 1e-10
+    level: float = 0.05,  # CLs level (0.05: 95% CL)
+    return_results: bool = False,  # also (scan, CLs observed and expected on it)
+    **hypotest_kwargs,  # init_pars, par_bounds, fixed_params, test_stat, n_starts, throw
+):
     "Observed and expected (-2..+2 sigma) upper limits on the POI at CLs = `level`, like pyhf's `upper_limit`."
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1), got {level!r}")
@@ -228,9 +255,17 @@ def upper_limit(data, model, scan=None, level=0.05, return_results=False, **hypo
     out = (limits[0], list(limits[1:]))
     return (*out, (mus, [(v[0], list(v[1:])) for v in vals])) if return_results else out
 
-# %% ../nbs/12_infer.ipynb #b68b1215
-def discovery_significance(data, model, init_pars=None, par_bounds=None, fixed_params=None,
-                           return_expected=False, n_starts: int = 3, throw: bool = False):
+# %% ../nbs/12_infer.ipynb #069e2263
+def discovery_significance(
+    data,  # observed main data followed by the auxdata
+    model,  # a neos `Model` with a POI
+    init_pars=None,  # fit starting values (default: suggested)
+    par_bounds=None,  # fit bounds (default: suggested)
+    fixed_params=None,  # parameters held at `init_pars` (default: suggested)
+    return_expected: bool = False,  # also the median expected (p0, Z0) on the μ̂ Asimov data
+    n_starts: int = 3,  # starting points of each fit
+    throw: bool = False,  # raise `FitError` instead of warning when a fit did not converge
+):
     "Observed (p0, Z0) for rejecting mu = 0; with `return_expected` also the median expected (p0, Z0)."
     problem = _problem(data, model, init_pars, par_bounds, fixed_params)
     obs, exp, sq, fits = _hypotest(0.0, problem, 2, n_starts=int(n_starts))
@@ -238,19 +273,30 @@ def discovery_significance(data, model, init_pars=None, par_bounds=None, fixed_p
     out = (obs[0], sq[0])
     return out + (exp[0, 2], sq[1]) if return_expected else out
 
-# %% ../nbs/12_infer.ipynb #f8fc4256
-def fisher_info(model, pars, data):
+# %% ../nbs/12_infer.ipynb #acf9a378
+def fisher_info(
+    model,  # a neos `Model`
+    pars,  # parameter point (npars,)
+    data,  # main data followed by the auxdata
+):
     "Observed Fisher information: the negative Hessian of `model.logpdf` at `pars`."
     pars, data = as_float64(pars), as_float64(data)
     return -jax.hessian(lambda p: model.logpdf(p, data)[0])(pars)
 
 
-def cramer_rao_uncert(model, pars, data):
+def cramer_rao_uncert(
+    model,  # a neos `Model`
+    pars,  # parameter point, usually the best fit
+    data,  # main data followed by the auxdata
+):
     "Cramér–Rao uncertainties sqrt(diag(I^-1)) of all parameters."
     return jnp.sqrt(jnp.diag(jnp.linalg.inv(fisher_info(model, pars, data))))
 
-# %% ../nbs/12_infer.ipynb #f9ef85eb
-def asimov_significance(s, b):
+# %% ../nbs/12_infer.ipynb #e3f405ae
+def asimov_significance(
+    s,  # expected signal counts (>= 0)
+    b,  # expected background counts (> 0)
+):
     "Median discovery significance of a counting experiment with known background: sqrt(2((s+b)ln(1+s/b)-s))."
     check_array("s", s, nonnegative=True)
     check_array("b", b, positive=True)
@@ -281,8 +327,13 @@ def _asimov_q(pars, problem, mu, discovery=False, n_starts=3):
     t_fixed = _twice_nll_at(r.pars[0], problem, i_mu, free_mu)
     return _qstat(t_fixed, 2.0 * nll(pars, problem.data, problem.core), sg(pars[poi]), mu, discovery), r
 
-# %% ../nbs/12_infer.ipynb #08965158
-def expected_pvalues(model, bonly_pars, test_mu=1.0, fixed_params=None):
+# %% ../nbs/12_infer.ipynb #127ed00e
+def expected_pvalues(
+    model,  # a neos `Model` with a POI
+    bonly_pars,  # background-only parameters (POI 0) whose Asimov data is tested
+    test_mu=1.0,  # the POI value to exclude
+    fixed_params=None,  # parameters held fixed in the fits (default: suggested)
+):
     "Median expected (CLs, CLsb, CLb) for excluding `test_mu`, on the Asimov data of `bonly_pars`."
     pars, problem = _asimov_inputs(model, bonly_pars, fixed_params, "bonly_pars")
     check_poi_value(test_mu, model, problem.bounds, "test_mu")
@@ -292,7 +343,11 @@ def expected_pvalues(model, bonly_pars, test_mu=1.0, fixed_params=None):
     return clsb / clb, clsb, clb
 
 
-def expected_discovery_significance(model, sb_pars, fixed_params=None):
+def expected_discovery_significance(
+    model,  # a neos `Model` with a POI
+    sb_pars,  # signal-plus-background parameters whose Asimov data is tested
+    fixed_params=None,  # parameters held fixed in the fits (default: suggested)
+):
     "Median expected discovery significance Z0 = sqrt(q0) on the Asimov data of `sb_pars`."
     pars, problem = _asimov_inputs(model, sb_pars, fixed_params, "sb_pars")
     q, fits = _asimov_q(pars, problem, jnp.asarray(0.0), discovery=True)
@@ -307,7 +362,11 @@ def _poi_uncertainty(model, pars, free):
     return jnp.sqrt(jnp.linalg.inv(F)[model.config.poi_index, model.config.poi_index])
 
 
-def poi_uncertainty(model, pars, fixed_params=None):
+def poi_uncertainty(
+    model,  # a neos `Model` with a POI
+    pars,  # parameters whose Asimov data gives the Fisher information
+    fixed_params=None,  # parameters left out (held fixed; default: suggested)
+):
     "Cramér–Rao uncertainty of the POI on the Asimov data of `pars`, fixed parameters excluded."
     pars, problem = _asimov_inputs(model, pars, fixed_params)
     return _poi_uncertainty(model, pars, problem.free)

@@ -246,7 +246,7 @@ def objective(spec, analysis: Analysis) -> Objective:
         raise TypeError(f"objective spec must be a name, a list of names or a dict of weights, got {spec!r}")
     return Objective(spec, analysis)
 
-# %% ../nbs/10_objectives.ipynb #08f28ccb
+# %% ../nbs/10_objectives.ipynb #5181ac6c
 METRICS = ("CLs", "discovery", "sigma_mu")  # the groups `evaluate` computes, each from its own fits
 
 
@@ -278,4 +278,3 @@ def make_evaluator(analysis: Analysis, batch, hard: bool = True, soft: bool = Tr
     # LAPACK call lowered after two different `_asimov_q` fits loses its FFI type ("untyped custom call")
     fs = [jax.jit(partial(_metric, analysis, hard=h, group=g)) for h, g in _groups(hard, soft)]
     return lambda params: {prefix + k: v for f in fs for k, v in f(params, batch).items()}
-
