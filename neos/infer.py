@@ -81,22 +81,24 @@ def _pvalues(q, q_a, is_qtilde):
         return jnp.stack([clsb, clb, clsb / clb])
     return pvals(ts), pvals(jnp.asarray([2.0, 1.0, 0.0, -1.0, -2.0])), jnp.stack([sq, sq_a])
 
-# %% ../nbs/12_infer.ipynb #977dd816
+# %% ../nbs/12_infer.ipynb #d37cdaf4
 @partial(jax.jit, static_argnames=("envelope", "n_starts"))
-def _hypotest(poi_test, problem, ts_code, envelope=True, n_starts=3):
+def _hypotest(poi_test, problem, test_stat_index, envelope=True, n_starts=3):
     """p-values of an asymptotic test: obs (CLsb, CLb, CLs), expected (3, 5), (sqrt q, sqrt q_A), and the
-    fits' convergence. `ts_code` indexes `_TEST_STATS`; it and the free mask are traced."""
-    poi, sg = problem.core.layout.poi_index, jax.lax.stop_gradient
-    is_q0, is_qtilde = ts_code == 2, ts_code == 1
+    fits' convergence. `test_stat_index` indexes `_TEST_STATS`; it and the free mask are traced."""
+    poi, stop_grad = problem.core.layout.poi_index, jax.lax.stop_gradient
+    is_q0, is_qtilde = test_stat_index == 2, test_stat_index == 1
     mu = jnp.where(is_q0, 0.0, as_float64(poi_test))
     r, inits, free_mu = _observed_fits(mu, problem, is_q0, n_starts)
     q = _qstat(_twice_nll_at(r.pars[0], problem, inits[0], free_mu, envelope),
-               _twice_nll_at(r.pars[1], problem, problem.init, problem.free, envelope), sg(r.pars[1, poi]), mu, is_q0)
+               _twice_nll_at(r.pars[1], problem, problem.init, problem.free, envelope),
+               stop_grad(r.pars[1, poi]), mu, is_q0)
     theta_a = r.pars[2]
     asimov = problem._replace(data=_asimov_data(problem.core, theta_a))
-    ra = _fits(jax.tree.map(sg, asimov) if envelope else asimov, inits[:1], free_mu[None], n_starts)
+    ra = _fits(jax.tree.map(stop_grad, asimov) if envelope else asimov, inits[:1], free_mu[None], n_starts)
     t_free_a = 2.0 * nll(theta_a, asimov.data, asimov.core)  # the Asimov data's best fit is theta_a
-    q_a = _qstat(_twice_nll_at(ra.pars[0], asimov, inits[0], free_mu, envelope), t_free_a, sg(theta_a[poi]), mu, is_q0)
+    q_a = _qstat(_twice_nll_at(ra.pars[0], asimov, inits[0], free_mu, envelope), t_free_a,
+                 stop_grad(theta_a[poi]), mu, is_q0)
     # traced bad input cannot raise: it gives NaN, never a plausible p-value
     lo, hi = problem.bounds[poi, 0], problem.bounds[poi, 1]
     nmain = problem.core.yields.nominal.shape[1]
@@ -178,7 +180,7 @@ def hypotest(
     check_result(fits, "hypotest", throw)
     return _returns(obs, exp, test_stat == "q0", return_tail_probs, return_expected, return_expected_set)
 
-# %% ../nbs/12_infer.ipynb #f17ae11f
+# %% ../nbs/12_infer.ipynb #dd7030b1
 def _hypotest_inputs(data, model, hypotest_kwargs):
     kw = dict(hypotest_kwargs)
     test_stat = kw.pop("test_stat", "qtilde")
@@ -192,10 +194,10 @@ def _hypotest_inputs(data, model, hypotest_kwargs):
 
 
 @partial(jax.jit, static_argnames=("n_starts",))
-def _cls_curves(mus, problem, ts_code, n_starts):
+def _cls_curves(mus, problem, test_stat_index, n_starts):
     "(len(mus), 6) observed CLs and the five expected CLs at each mu, and the fits' results."
     def one(mu):
-        obs, exp, _, fits = _hypotest(mu, problem, ts_code, n_starts=n_starts)
+        obs, exp, _, fits = _hypotest(mu, problem, test_stat_index, n_starts=n_starts)
         return jnp.concatenate([obs[2:], exp[2]]), fits
     return jax.vmap(one)(mus)
 
@@ -303,7 +305,7 @@ def asimov_significance(
     s, b = as_float64(s), as_float64(b)
     return jnp.sqrt(2.0 * ((s + b) * jnp.log1p(s / b) - s))
 
-# %% ../nbs/12_infer.ipynb #dfb64b13
+# %% ../nbs/12_infer.ipynb #475384e2
 def _asimov_inputs(model, pars, fixed_params, name="pars"):
     "(pars, problem on the Asimov data of pars) for the expected quantities; errors name `name`."
     pars = as_float64(pars)
@@ -319,13 +321,13 @@ def _asimov_inputs(model, pars, fixed_params, name="pars"):
 @partial(jax.jit, static_argnames=("discovery", "n_starts"))
 def _asimov_q(pars, problem, mu, discovery=False, n_starts=3):
     "q_mu (or q0) on the Asimov data of `pars` (whose best fit is `pars` itself), and the fit."
-    poi, sg = problem.core.layout.poi_index, jax.lax.stop_gradient
+    poi, stop_grad = problem.core.layout.poi_index, jax.lax.stop_gradient
     problem = problem._replace(data=_asimov_data(problem.core, pars))
     free_mu = problem.free.at[poi].set(False)
     i_mu = jnp.where(free_mu, pars, problem.init).at[poi].set(mu)
-    r = _fits(jax.tree.map(sg, problem), sg(i_mu)[None], free_mu[None], n_starts)
+    r = _fits(jax.tree.map(stop_grad, problem), stop_grad(i_mu)[None], free_mu[None], n_starts)
     t_fixed = _twice_nll_at(r.pars[0], problem, i_mu, free_mu)
-    return _qstat(t_fixed, 2.0 * nll(pars, problem.data, problem.core), sg(pars[poi]), mu, discovery), r
+    return _qstat(t_fixed, 2.0 * nll(pars, problem.data, problem.core), stop_grad(pars[poi]), mu, discovery), r
 
 # %% ../nbs/12_infer.ipynb #127ed00e
 def expected_pvalues(
