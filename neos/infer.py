@@ -329,12 +329,13 @@ def _asimov_q(pars, problem, mu, discovery=False, n_starts=3):
     t_fixed = _twice_nll_at(r.pars[0], problem, i_mu, free_mu)
     return _qstat(t_fixed, 2.0 * nll(pars, problem.data, problem.core), stop_grad(pars[poi]), mu, discovery), r
 
-# %% ../nbs/12_infer.ipynb #127ed00e
+# %% ../nbs/12_infer.ipynb #8c126574
 def expected_pvalues(
     model,  # a neos `Model` with a POI
     bonly_pars,  # background-only parameters (POI 0) whose Asimov data is tested
     test_mu=1.0,  # the POI value to exclude
     fixed_params=None,  # parameters held fixed in the fits (default: suggested)
+    return_fits: bool = False,  # also the `FitResult` of the fit (batch of 1): its `converged` works under jit
 ):
     "Median expected (CLs, CLsb, CLb) for excluding `test_mu`, on the Asimov data of `bonly_pars`."
     pars, problem = _asimov_inputs(model, bonly_pars, fixed_params, "bonly_pars")
@@ -342,19 +343,20 @@ def expected_pvalues(
     q, fits = _asimov_q(pars, problem, as_float64(test_mu))
     check_result(fits, "expected_pvalues")
     clsb, clb = ndtr(-_safe_sqrt(q)), jnp.asarray(0.5)
-    return clsb / clb, clsb, clb
+    return ((clsb / clb, clsb, clb), fits) if return_fits else (clsb / clb, clsb, clb)
 
 
 def expected_discovery_significance(
     model,  # a neos `Model` with a POI
     sb_pars,  # signal-plus-background parameters whose Asimov data is tested
     fixed_params=None,  # parameters held fixed in the fits (default: suggested)
+    return_fits: bool = False,  # also the `FitResult` of the μ = 0 fit (batch of 1)
 ):
     "Median expected discovery significance Z0 = sqrt(q0) on the Asimov data of `sb_pars`."
     pars, problem = _asimov_inputs(model, sb_pars, fixed_params, "sb_pars")
     q, fits = _asimov_q(pars, problem, jnp.asarray(0.0), discovery=True)
     check_result(fits, "expected_discovery_significance")
-    return _safe_sqrt(q)
+    return (_safe_sqrt(q), fits) if return_fits else _safe_sqrt(q)
 
 
 @jax.jit
