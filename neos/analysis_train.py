@@ -12,6 +12,7 @@ __all__ = ['loss', 'evaluator', 'AnalysisRun', 'train', 'save_params', 'load_par
 import json
 import os
 import tempfile
+import zipfile
 import time
 from typing import Any, NamedTuple
 
@@ -111,8 +112,11 @@ def save_params(path, params):
 
 def load_params(path, like):
     "Parameters saved by `save_params`, in the tree structure of `like` (shapes checked)."
-    with np.load(path) as z:
-        arrays = [z[k] for k in sorted(z.files)]
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            arrays = [z[k] for k in sorted(z.files)]
+    except (ValueError, AttributeError, zipfile.BadZipFile) as e:  # not an .npz archive of arrays
+        raise ValueError(f"{path}: not a parameter file written by neos (.npz of arrays): {e}") from None
     leaves, tree = jax.tree_util.tree_flatten(like)
     if len(arrays) != len(leaves) or any(a.shape != np.shape(l) for a, l in zip(arrays, leaves)):
         raise ValueError(f"{path}: {len(arrays)} arrays of shapes {[a.shape for a in arrays]} do not fit the network "
