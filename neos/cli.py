@@ -97,6 +97,11 @@ override the file: --objective --steps --batch-size --bins --bandwidth --hidden 
 relative to the working directory, as in cabinetry. --resume and --checkpoint-every are not
 available for these runs.
 
+Speed: the network runs in float32 (histograms, fits and CLs in float64; --precision float64 for
+all-float64). Compiled steps are kept in a cache folder ($NEOS_CACHE_DIR, else
+$XDG_CACHE_HOME/neos, else ~/.cache/neos), so a second run of the same configuration starts its
+first step at once; --no-cache or NEOS_NO_CACHE=1 leaves it alone.
+
 exit codes: 0 done, 2 bad options, 130 / 143 interrupted by SIGINT / SIGTERM"""
 
 
