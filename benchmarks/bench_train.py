@@ -81,8 +81,8 @@ def steps_for(cfg: dict, precisions=("float32",)) -> dict:
             out[f"{name} {prec}"] = (lambda step=step, state=state: step(0, state, batch))
         nn = ana.nn_params(params)
         x = jnp.concatenate(batch).astype(prec)
-        bare = jax.jit(jax.value_and_grad(lambda p: jnp.sum(predict(p, x))))
-        out[f"net {prec}"] = (lambda bare=bare, nn=nn: bare(nn))
+        bare = jax.jit(jax.value_and_grad(lambda p, x: jnp.sum(predict(p, x))))  # events an argument, as in the steps
+        out[f"net {prec}"] = (lambda bare=bare, nn=nn, x=x: bare(nn, x))
     return out
 
 
@@ -163,7 +163,7 @@ params = ana.init_params(init_fn(jax.random.PRNGKey(1), (-1, 2))[1])
 rss = {}
 def rss_now(step, params, history):
     kb = [int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmRSS")][0]
-    rss[step + 1] = kb / 1024
+    rss[step + 1] = kb / 1024  # after step + 1 steps
 sampler = jax.jit(lambda k: data.generate_blobs(k, 4, NMC=500)())
 train.train(objectives.objective("cls", ana), params, optax.adam(1e-3), STEPS, sampler=sampler, key=jax.random.PRNGKey(2),
             callback=rss_now, callback_every=100, progress=False)
@@ -175,8 +175,8 @@ def rss_rows(steps=1000):
     "Row 6: a 1000-step run in a fresh process: peak RSS and RSS after 100 vs after 1000 steps."
     res = subprocess.run([sys.executable, "-c", _RSS_RUN.replace("STEPS", str(steps))], check=True, capture_output=True, text=True)
     r = json.loads(res.stdout.strip().splitlines()[-1])
-    at = {int(k): v for k, v in r["rss_mb"].items()}
-    growth = at[steps] / at[100] - 1
+    at = {int(k): v for k, v in r["rss_mb"].items()}  # steps done -> MB: 1, 101, ..., 901 and `steps`
+    growth = at[steps] / at[101] - 1
     return [dict(row=6, name=f"peak RSS of a {steps}-step run (MB)", value=r["peak_mb"], goal="", ok=None, detail={}),
             dict(row=6, name=f"RSS at step {steps} / step 100 - 1", value=growth, goal="within 5 %", ok=abs(growth) <= 0.05,
                  detail={"rss_mb": at})]
