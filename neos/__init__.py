@@ -15,7 +15,8 @@ import importlib as _importlib
 _submodules = ("testing", "interpolators", "modifiers", "spec", "structure", "pdf", "workspace", "simplemodels", "models",
                "nll", "fit", "infer", "data", "smooth", "transforms", "makers", "cls", "compat", "train", "objectives", "viz", "cli",
                "analysis_config", "analysis_inputs", "analysis_templates", "analysis", "analysis_train",
-               "analysis_plots", "analysis_example")
+               "analysis_plots", "analysis_example", "diagnostics", "toys", "limits", "diagnostics_plots",
+               "diagnostics_cli")
 
 
 def __getattr__(name):

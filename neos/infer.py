@@ -8,7 +8,7 @@ Docs: https://gradhep.github.io/neos/infer.html.md"""
 __all__ = ['hypotest', 'upper_limit', 'discovery_significance', 'fisher_info', 'cramer_rao_uncert', 'asimov_significance',
            'expected_pvalues', 'expected_discovery_significance', 'poi_uncertainty']
 
-# %% ../nbs/12_infer.ipynb #56349bd3
+# %% ../nbs/12_infer.ipynb #1ba9195d
 import warnings
 from functools import partial
 
@@ -18,7 +18,7 @@ import numpy as np
 from jax.scipy.special import ndtr, ndtri
 
 from . import as_float64, check_array, check_choice, is_concrete
-from .fit import FitResult, check_result, fit_problem, minimize, starting_kicks
+from .fit import FitResult, check_solver_options, check_poi_value, check_result, fit_problem, minimize, starting_kicks
 from .nll import nll
 from .pdf import expected_actualdata, expected_auxdata
 
@@ -81,22 +81,24 @@ def _pvalues(q, q_a, is_qtilde):
         return jnp.stack([clsb, clb, clsb / clb])
     return pvals(ts), pvals(jnp.asarray([2.0, 1.0, 0.0, -1.0, -2.0])), jnp.stack([sq, sq_a])
 
-# %% ../nbs/12_infer.ipynb #977dd816
+# %% ../nbs/12_infer.ipynb #d37cdaf4
 @partial(jax.jit, static_argnames=("envelope", "n_starts"))
-def _hypotest(poi_test, problem, ts_code, envelope=True, n_starts=3):
+def _hypotest(poi_test, problem, test_stat_index, envelope=True, n_starts=3):
     """p-values of an asymptotic test: obs (CLsb, CLb, CLs), expected (3, 5), (sqrt q, sqrt q_A), and the
-    fits' convergence. `ts_code` indexes `_TEST_STATS`; it and the free mask are traced."""
-    poi, sg = problem.core.layout.poi_index, jax.lax.stop_gradient
-    is_q0, is_qtilde = ts_code == 2, ts_code == 1
+    fits' convergence. `test_stat_index` indexes `_TEST_STATS`; it and the free mask are traced."""
+    poi, stop_grad = problem.core.layout.poi_index, jax.lax.stop_gradient
+    is_q0, is_qtilde = test_stat_index == 2, test_stat_index == 1
     mu = jnp.where(is_q0, 0.0, as_float64(poi_test))
     r, inits, free_mu = _observed_fits(mu, problem, is_q0, n_starts)
     q = _qstat(_twice_nll_at(r.pars[0], problem, inits[0], free_mu, envelope),
-               _twice_nll_at(r.pars[1], problem, problem.init, problem.free, envelope), sg(r.pars[1, poi]), mu, is_q0)
+               _twice_nll_at(r.pars[1], problem, problem.init, problem.free, envelope),
+               stop_grad(r.pars[1, poi]), mu, is_q0)
     theta_a = r.pars[2]
     asimov = problem._replace(data=_asimov_data(problem.core, theta_a))
-    ra = _fits(jax.tree.map(sg, asimov) if envelope else asimov, inits[:1], free_mu[None], n_starts)
+    ra = _fits(jax.tree.map(stop_grad, asimov) if envelope else asimov, inits[:1], free_mu[None], n_starts)
     t_free_a = 2.0 * nll(theta_a, asimov.data, asimov.core)  # the Asimov data's best fit is theta_a
-    q_a = _qstat(_twice_nll_at(ra.pars[0], asimov, inits[0], free_mu, envelope), t_free_a, sg(theta_a[poi]), mu, is_q0)
+    q_a = _qstat(_twice_nll_at(ra.pars[0], asimov, inits[0], free_mu, envelope), t_free_a,
+                 stop_grad(theta_a[poi]), mu, is_q0)
     # traced bad input cannot raise: it gives NaN, never a plausible p-value
     lo, hi = problem.bounds[poi, 0], problem.bounds[poi, 1]
     nmain = problem.core.yields.nominal.shape[1]
@@ -104,7 +106,7 @@ def _hypotest(poi_test, problem, ts_code, envelope=True, n_starts=3):
     fits = jax.tree.map(lambda a, b: jnp.concatenate([a, b]), r, ra)
     return tuple(jnp.where(bad, jnp.nan, o) for o in _pvalues(q, q_a, is_qtilde)) + (fits,)
 
-# %% ../nbs/12_infer.ipynb #dacfcf39
+# %% ../nbs/12_infer.ipynb #350dc6c8
 def _check_poi(model, problem):
     poi = model.config.poi_index
     if poi is None:
@@ -114,21 +116,17 @@ def _check_poi(model, problem):
                          "ratio based inference impossible; unfix it")
 
 
-def _check_poi_test(poi_test, model, bounds):
-    if is_concrete(poi_test) and is_concrete(bounds):
-        mu = float(np.asarray(poi_test))
-        lo, hi = (float(b) for b in np.asarray(bounds)[model.config.poi_index])
-        if not lo <= mu <= hi:  # also catches NaN
-            raise ValueError(f"poi_test must be a finite value within the POI's bounds [{lo}, {hi}], got {mu!r}")
+def _check_poi_test(poi_test, model, bounds, name="poi_test"):
+    check_poi_value(poi_test, model, bounds, name)
 
 
-def _check_calctype(calctype):
+def _check_calctype(calctype, toys_here=True):
     check_choice("calctype", calctype, ("asymptotics", "toybased"))
-    if calctype == "toybased":
-        raise NotImplementedError("calctype='toybased' is not implemented in neos (pseudo-experiments are not "
-                                  "differentiable); use calctype='asymptotics' or pyhf for toys")
+    if calctype == "toybased" and not toys_here:
+        raise NotImplementedError("calctype='toybased' is for hypotest; for toy-based limits scan "
+                                  "hypotest(..., calctype='toybased') over the POI")
 
-# %% ../nbs/12_infer.ipynb #cbf8ef31
+# %% ../nbs/12_infer.ipynb #0bbda604
 def _problem(data, model, init_pars, par_bounds, fixed_params):
     "The validated `FitProblem` of a hypothesis test."
     problem = fit_problem(data, model, init_pars, par_bounds, fixed_params)
@@ -149,24 +147,45 @@ def _returns(obs, exp, is_q0, return_tail_probs, return_expected, return_expecte
     return tuple(out) if len(out) > 1 else out[0]
 
 
-def hypotest(poi_test, data, model, init_pars=None, par_bounds=None, fixed_params=None,
-             calctype="asymptotics", return_tail_probs=False, return_expected=False,
-             return_expected_set=False, test_stat="qtilde", n_starts: int = 3, throw: bool = False):
-    "Asymptotic hypothesis test of `poi_test`, like `pyhf.infer.hypotest` (same returns), differentiable."
+def hypotest(
+    poi_test,  # the POI value tested (μ)
+    data,  # observed main data followed by the auxdata (`model.expected_data` layout)
+    model,  # a neos `Model` with a POI
+    init_pars=None,  # fit starting values (default: `model.config.suggested_init()`)
+    par_bounds=None,  # (npars, 2) fit bounds (default: suggested)
+    fixed_params=None,  # (npars,) bools: parameters held at `init_pars` (default: suggested)
+    calctype: str = "asymptotics",  # 'asymptotics' (differentiable) or 'toybased'
+    return_tail_probs: bool = False,  # also [CLsb, CLb] ([CLb] for q0)
+    return_expected: bool = False,  # also the median expected CLs
+    return_expected_set: bool = False,  # also the expected CLs at -2..+2 σ
+    test_stat: str = "qtilde",  # 'qtilde', 'q' or 'q0'
+    n_starts: int = 3,  # starting points of each fit (extra ones only for multimodal parameters)
+    throw: bool = False,  # raise `FitError` instead of warning when a fit did not converge
+    **toy_options,  # calctype='toybased' only: ntoys, key or seed, batch_size (`neos.toys.toybased_hypotest`)
+):
+    "Hypothesis test of `poi_test` like `pyhf.infer.hypotest` (same returns): asymptotic and differentiable, or with toys."
     _check_calctype(calctype)
     check_choice("test_stat", test_stat, _TEST_STATS)
+    n_starts = check_solver_options(n_starts, 1.0, 1)[0]
+    if calctype == "toybased":
+        from neos.toys import toybased_hypotest  # built on this module
+        return toybased_hypotest(poi_test, data, model, init_pars, par_bounds, fixed_params, return_tail_probs,
+                                 return_expected, return_expected_set, test_stat, n_starts=n_starts, **toy_options)
+    if toy_options:
+        raise TypeError(f"hypotest got unexpected arguments {sorted(toy_options)} (ntoys, key, seed and "
+                        "batch_size are options of calctype='toybased')")
     problem = _problem(data, model, init_pars, par_bounds, fixed_params)
     _check_poi_test(poi_test, model, problem.bounds)
-    obs, exp, _, fits = _hypotest(poi_test, problem, _TEST_STATS.index(test_stat), n_starts=int(n_starts))
+    obs, exp, _, fits = _hypotest(poi_test, problem, _TEST_STATS.index(test_stat), n_starts=n_starts)
     check_result(fits, "hypotest", throw)
     return _returns(obs, exp, test_stat == "q0", return_tail_probs, return_expected, return_expected_set)
 
-# %% ../nbs/12_infer.ipynb #26e2a882
+# %% ../nbs/12_infer.ipynb #dd7030b1
 def _hypotest_inputs(data, model, hypotest_kwargs):
     kw = dict(hypotest_kwargs)
     test_stat = kw.pop("test_stat", "qtilde")
     check_choice("test_stat", test_stat, _TEST_STATS)
-    _check_calctype(kw.pop("calctype", "asymptotics"))
+    _check_calctype(kw.pop("calctype", "asymptotics"), toys_here=False)
     unknown = set(kw) - {"init_pars", "par_bounds", "fixed_params", "n_starts", "throw"}
     if unknown:
         raise ValueError(f"unknown hypotest arguments {sorted(unknown)}")
@@ -175,10 +194,10 @@ def _hypotest_inputs(data, model, hypotest_kwargs):
 
 
 @partial(jax.jit, static_argnames=("n_starts",))
-def _cls_curves(mus, problem, ts_code, n_starts):
+def _cls_curves(mus, problem, test_stat_index, n_starts):
     "(len(mus), 6) observed CLs and the five expected CLs at each mu, and the fits' results."
     def one(mu):
-        obs, exp, _, fits = _hypotest(mu, problem, ts_code, n_starts=n_starts)
+        obs, exp, _, fits = _hypotest(mu, problem, test_stat_index, n_starts=n_starts)
         return jnp.concatenate([obs[2:], exp[2]]), fits
     return jax.vmap(one)(mus)
 
@@ -205,8 +224,15 @@ def _bisect(curves, lo, hi, level):
             break
     return 0.5 * (a + b), np.asarray(mus), vals
 
-# %% ../nbs/12_infer.ipynb #e916e2ae
-def upper_limit(data, model, scan=None, level=0.05, return_results=False, **hypotest_kwargs):
+# %% ../nbs/12_infer.ipynb #db51536b
+def upper_limit(
+    data,  # observed main data followed by the auxdata
+    model,  # a neos `Model` with a POI
+    scan=None,  # increasing POI values: interpolate on this grid like pyhf; None: bisection to 1e-10
+    level: float = 0.05,  # CLs level (0.05: 95% CL)
+    return_results: bool = False,  # also (scan, CLs observed and expected on it)
+    **hypotest_kwargs,  # init_pars, par_bounds, fixed_params, test_stat, n_starts, throw
+):
     "Observed and expected (-2..+2 sigma) upper limits on the POI at CLs = `level`, like pyhf's `upper_limit`."
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1), got {level!r}")
@@ -222,7 +248,7 @@ def upper_limit(data, model, scan=None, level=0.05, return_results=False, **hypo
             raise ValueError(f"scan must be a 1-d grid of at least 2 POI values, got shape {scan.shape}")
         check_array("scan", scan, increasing=True)
         for mu in scan[[0, -1]]:
-            _check_poi_test(mu, model, problem.bounds)
+            _check_poi_test(mu, model, problem.bounds, "scan")
         vals = curves(scan)
         limits, mus = [np.interp(level, vals[::-1, k], scan[::-1]) for k in range(6)], scan
     else:
@@ -231,9 +257,17 @@ def upper_limit(data, model, scan=None, level=0.05, return_results=False, **hypo
     out = (limits[0], list(limits[1:]))
     return (*out, (mus, [(v[0], list(v[1:])) for v in vals])) if return_results else out
 
-# %% ../nbs/12_infer.ipynb #b68b1215
-def discovery_significance(data, model, init_pars=None, par_bounds=None, fixed_params=None,
-                           return_expected=False, n_starts: int = 3, throw: bool = False):
+# %% ../nbs/12_infer.ipynb #069e2263
+def discovery_significance(
+    data,  # observed main data followed by the auxdata
+    model,  # a neos `Model` with a POI
+    init_pars=None,  # fit starting values (default: suggested)
+    par_bounds=None,  # fit bounds (default: suggested)
+    fixed_params=None,  # parameters held at `init_pars` (default: suggested)
+    return_expected: bool = False,  # also the median expected (p0, Z0) on the μ̂ Asimov data
+    n_starts: int = 3,  # starting points of each fit
+    throw: bool = False,  # raise `FitError` instead of warning when a fit did not converge
+):
     "Observed (p0, Z0) for rejecting mu = 0; with `return_expected` also the median expected (p0, Z0)."
     problem = _problem(data, model, init_pars, par_bounds, fixed_params)
     obs, exp, sq, fits = _hypotest(0.0, problem, 2, n_starts=int(n_starts))
@@ -241,31 +275,45 @@ def discovery_significance(data, model, init_pars=None, par_bounds=None, fixed_p
     out = (obs[0], sq[0])
     return out + (exp[0, 2], sq[1]) if return_expected else out
 
-# %% ../nbs/12_infer.ipynb #f8fc4256
-def fisher_info(model, pars, data):
+# %% ../nbs/12_infer.ipynb #acf9a378
+def fisher_info(
+    model,  # a neos `Model`
+    pars,  # parameter point (npars,)
+    data,  # main data followed by the auxdata
+):
     "Observed Fisher information: the negative Hessian of `model.logpdf` at `pars`."
     pars, data = as_float64(pars), as_float64(data)
     return -jax.hessian(lambda p: model.logpdf(p, data)[0])(pars)
 
 
-def cramer_rao_uncert(model, pars, data):
+def cramer_rao_uncert(
+    model,  # a neos `Model`
+    pars,  # parameter point, usually the best fit
+    data,  # main data followed by the auxdata
+):
     "Cramér–Rao uncertainties sqrt(diag(I^-1)) of all parameters."
     return jnp.sqrt(jnp.diag(jnp.linalg.inv(fisher_info(model, pars, data))))
 
-# %% ../nbs/12_infer.ipynb #acca7722
-def asimov_significance(s, b):
+# %% ../nbs/12_infer.ipynb #e3f405ae
+def asimov_significance(
+    s,  # expected signal counts (>= 0)
+    b,  # expected background counts (> 0)
+):
     "Median discovery significance of a counting experiment with known background: sqrt(2((s+b)ln(1+s/b)-s))."
+    check_array("s", s, nonnegative=True)
+    check_array("b", b, positive=True)
     s, b = as_float64(s), as_float64(b)
     return jnp.sqrt(2.0 * ((s + b) * jnp.log1p(s / b) - s))
 
-# %% ../nbs/12_infer.ipynb #7bc06743
-def _asimov_inputs(model, pars, fixed_params):
-    "(pars, problem on the Asimov data of pars) for the expected quantities."
+# %% ../nbs/12_infer.ipynb #475384e2
+def _asimov_inputs(model, pars, fixed_params, name="pars"):
+    "(pars, problem on the Asimov data of pars) for the expected quantities; errors name `name`."
     pars = as_float64(pars)
     if model.config.poi_index is None:
         raise ValueError("model has no POI (poi_index is None)")
     if pars.shape != (model.config.npars,):
-        raise ValueError(f"pars must have shape ({model.config.npars},) for this model, got {pars.shape}")
+        raise ValueError(f"{name} must have shape ({model.config.npars},) for this model, got {pars.shape}")
+    check_array(name, pars)
     data = model.expected_data(pars)
     return pars, fit_problem(data, model, fixed_params=fixed_params)
 
@@ -273,30 +321,42 @@ def _asimov_inputs(model, pars, fixed_params):
 @partial(jax.jit, static_argnames=("discovery", "n_starts"))
 def _asimov_q(pars, problem, mu, discovery=False, n_starts=3):
     "q_mu (or q0) on the Asimov data of `pars` (whose best fit is `pars` itself), and the fit."
-    poi, sg = problem.core.layout.poi_index, jax.lax.stop_gradient
+    poi, stop_grad = problem.core.layout.poi_index, jax.lax.stop_gradient
     problem = problem._replace(data=_asimov_data(problem.core, pars))
     free_mu = problem.free.at[poi].set(False)
     i_mu = jnp.where(free_mu, pars, problem.init).at[poi].set(mu)
-    r = _fits(jax.tree.map(sg, problem), sg(i_mu)[None], free_mu[None], n_starts)
+    r = _fits(jax.tree.map(stop_grad, problem), stop_grad(i_mu)[None], free_mu[None], n_starts)
     t_fixed = _twice_nll_at(r.pars[0], problem, i_mu, free_mu)
-    return _qstat(t_fixed, 2.0 * nll(pars, problem.data, problem.core), sg(pars[poi]), mu, discovery), r
+    return _qstat(t_fixed, 2.0 * nll(pars, problem.data, problem.core), stop_grad(pars[poi]), mu, discovery), r
 
-# %% ../nbs/12_infer.ipynb #c46f0f84
-def expected_pvalues(model, bonly_pars, test_mu=1.0, fixed_params=None):
+# %% ../nbs/12_infer.ipynb #8c126574
+def expected_pvalues(
+    model,  # a neos `Model` with a POI
+    bonly_pars,  # background-only parameters (POI 0) whose Asimov data is tested
+    test_mu=1.0,  # the POI value to exclude
+    fixed_params=None,  # parameters held fixed in the fits (default: suggested)
+    return_fits: bool = False,  # also the `FitResult` of the fit (batch of 1): its `converged` works under jit
+):
     "Median expected (CLs, CLsb, CLb) for excluding `test_mu`, on the Asimov data of `bonly_pars`."
-    pars, problem = _asimov_inputs(model, bonly_pars, fixed_params)
+    pars, problem = _asimov_inputs(model, bonly_pars, fixed_params, "bonly_pars")
+    check_poi_value(test_mu, model, problem.bounds, "test_mu")
     q, fits = _asimov_q(pars, problem, as_float64(test_mu))
     check_result(fits, "expected_pvalues")
     clsb, clb = ndtr(-_safe_sqrt(q)), jnp.asarray(0.5)
-    return clsb / clb, clsb, clb
+    return ((clsb / clb, clsb, clb), fits) if return_fits else (clsb / clb, clsb, clb)
 
 
-def expected_discovery_significance(model, sb_pars, fixed_params=None):
+def expected_discovery_significance(
+    model,  # a neos `Model` with a POI
+    sb_pars,  # signal-plus-background parameters whose Asimov data is tested
+    fixed_params=None,  # parameters held fixed in the fits (default: suggested)
+    return_fits: bool = False,  # also the `FitResult` of the μ = 0 fit (batch of 1)
+):
     "Median expected discovery significance Z0 = sqrt(q0) on the Asimov data of `sb_pars`."
-    pars, problem = _asimov_inputs(model, sb_pars, fixed_params)
+    pars, problem = _asimov_inputs(model, sb_pars, fixed_params, "sb_pars")
     q, fits = _asimov_q(pars, problem, jnp.asarray(0.0), discovery=True)
     check_result(fits, "expected_discovery_significance")
-    return _safe_sqrt(q)
+    return (_safe_sqrt(q), fits) if return_fits else _safe_sqrt(q)
 
 
 @jax.jit
@@ -306,7 +366,11 @@ def _poi_uncertainty(model, pars, free):
     return jnp.sqrt(jnp.linalg.inv(F)[model.config.poi_index, model.config.poi_index])
 
 
-def poi_uncertainty(model, pars, fixed_params=None):
+def poi_uncertainty(
+    model,  # a neos `Model` with a POI
+    pars,  # parameters whose Asimov data gives the Fisher information
+    fixed_params=None,  # parameters left out (held fixed; default: suggested)
+):
     "Cramér–Rao uncertainty of the POI on the Asimov data of `pars`, fixed parameters excluded."
     pars, problem = _asimov_inputs(model, pars, fixed_params)
     return _poi_uncertainty(model, pars, problem.free)

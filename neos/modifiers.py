@@ -117,7 +117,13 @@ register(ModifierType("normsys", apply=_normsys, data_keys=("lo", "hi"), scalar_
                       interpcodes={"code0": linear_factor, "code1": code1, "code4": code4},
                       default_code="code4", fallback_code="code1", multimodal=_normsys_multimodal))
 
-# %% ../nbs/03_modifiers.ipynb #7d73d01f
+# %% ../nbs/03_modifiers.ipynb #05e5d35f
+def _nonnegative(values, where):
+    for k, v in values.items():
+        if v is not None and np.any(v < 0):
+            raise ValueError(f"{where}: {k!r} are uncertainties and must be >= 0, got {np.asarray(v).tolist()}")
+
+# %% ../nbs/03_modifiers.ipynb #fca7b457
 def _shapesys_inputs(nominal, uncertainty, par, npars):
     "τ = (nominal/σ)² per bin as auxdata and Poisson factor; τ = 1 and fixed where either is not positive."
     valid = (nominal > 0) & (uncertainty > 0)
@@ -127,11 +133,11 @@ def _shapesys_inputs(nominal, uncertainty, par, npars):
 
 
 register(ModifierType("shapesys", apply=scale_by_parameter, data_keys=("data",), params="acted_bins",
-                      shareable=False, derived=_shapesys_inputs, requirement=lambda n: paramset(
+                      shareable=False, derived=_shapesys_inputs, check=_nonnegative, requirement=lambda n: paramset(
                           "poisson", n=n, bounds=(1e-10, 10.0), fixed=None, auxdata=None, factors=None,
                           is_scalar=False)))
 
-# %% ../nbs/03_modifiers.ipynb #4ee6d7c3
+# %% ../nbs/03_modifiers.ipynb #1552f3e6
 def _staterror_inputs(nominal, uncertainty, par, npars):
     "Relative width sqrt(Σσ²)/Σnominal per parameter over the samples sharing it; 0 → width 1, fixed."
     total = jax.ops.segment_sum(nominal, par, npars)
@@ -143,5 +149,5 @@ def _staterror_inputs(nominal, uncertainty, par, npars):
 
 
 register(ModifierType("staterror", apply=scale_by_parameter, data_keys=("data",), params="acted_bins",
-                      derived=_staterror_inputs, requirement=lambda n: paramset(
+                      derived=_staterror_inputs, check=_nonnegative, requirement=lambda n: paramset(
                           "normal", n=n, bounds=(1e-10, 10.0), fixed=None, auxdata=1.0, sigmas=None, is_scalar=False)))

@@ -144,13 +144,16 @@ _constraint_logpdf = jax.jit(lambda core, aux, pars: jnp.sum(constraint_terms(co
 _auxdata = jax.jit(lambda core: constraint_inputs(core)[0])
 _fixed = jax.jit(suggested_fixed)
 
-# %% ../nbs/06_pdf.ipynb #a4bd4967
+# %% ../nbs/06_pdf.ipynb #cda71ddd
 @jax.tree_util.register_pytree_with_keys_class
 class Model:
     "A HistFactory model from a pyhf `spec`, evaluated in jax; `measurement` is a pyhf measurement `config`."
 
-    def __init__(self, spec: dict, poi_name: str | None = "mu", modifier_settings: dict | None = None,
-                 measurement: dict | None = None):
+    def __init__(self,
+                 spec: dict,  # pyhf model spec: {'channels': [{'name', 'samples': [{'name', 'data', 'modifiers'}]}]}
+                 poi_name: str | None = "mu",  # the parameter of interest (None: a model without POI)
+                 modifier_settings: dict | None = None,  # interpolation codes, pyhf's format {'histosys': {'interpcode': 'code4p'}, ...}
+                 measurement: dict | None = None):  # a pyhf measurement config {'poi', 'parameters'} (bounds, inits, fixed)
         if measurement is not None and not isinstance(measurement, dict):
             raise TypeError(f"measurement must be a pyhf measurement config dict {{'poi', 'parameters'}}, got {measurement!r:.80}")
         parsed = parse_channels(spec)

@@ -45,16 +45,19 @@ class Workspace:
             raise ValueError(f"no measurement named {measurement_name!r}; measurements: {self.measurement_names}")
         return self.spec["measurements"][self.measurement_names.index(measurement_name)]
 
-# %% ../nbs/07_workspace.ipynb #0b580556
+# %% ../nbs/07_workspace.ipynb #601298e3
 from fastcore.basics import patch
 
 
 @patch
-def model(self: Workspace, measurement_name: str | None = None, modifier_settings: dict | None = None,
-          poi_name: str | None = None) -> Model:
-    "The `Model` of a measurement; its POI unless `poi_name` is given."
+def model(self: Workspace,
+          measurement_name: str | None = None,  # default: the first measurement
+          modifier_settings: dict | None = None,  # interpolation codes, pyhf's format
+          poi_name: str | None = ...,  # default (...): the measurement's POI; None: a model without POI
+          ) -> Model:
+    "The `Model` of a measurement, like pyhf's `Workspace.model`."
     config = self.get_measurement(measurement_name).get("config", {})
-    return Model({"channels": self.spec["channels"]}, poi_name=poi_name or config.get("poi"),
+    return Model({"channels": self.spec["channels"]}, poi_name=config.get("poi") if poi_name is ... else poi_name,
                  modifier_settings=modifier_settings, measurement=config)
 
 

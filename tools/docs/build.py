@@ -57,9 +57,16 @@ def page_slug(nb: Path) -> str:
     return nbpath2html(Path(nb.name)).stem
 
 
+# chapters by layer: the number's tens say which (core, then analysis, training/CLI, the seed API)
+LAYERS = [(0, 'Core: model, fits, inference'), (20, 'Your analysis and objectives'), (30, 'Training and CLI'),
+          (90, 'Compatibility: the seed API')]
+SECTIONS = [name for _, name in LAYERS] + ['Demos', 'More']
+
+
 def section_of(nb: Path) -> str:
     if nb.stem == 'index': return ''
-    if re.match(r'^\d+[_-]', nb.stem): return 'Chapters'
+    m = re.match(r'^(\d+)[_-]', nb.stem)
+    if m: return [name for start, name in LAYERS if int(m.group(1)) >= start][-1]
     if nb.stem.startswith('demo'): return 'Demos'
     return 'More'
 
@@ -484,7 +491,7 @@ def main(argv=None):
     apis = api_pages(md_dir, linker, slugs, nbs, a.allow_errors)
     linker.fix_all()
     navl = [{'Home': 'index.md'}]
-    for s in ('Chapters', 'Demos', 'More'):
+    for s in SECTIONS:
         if s in sections: navl.append({s: sections[s]})
     if apis: navl.append({'API reference': [{m: pg} for m, pg in apis]})
     (work / 'nav.json').write_text(json.dumps(navl, indent=1))

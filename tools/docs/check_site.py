@@ -293,7 +293,7 @@ def browser_checks(browser, base, out, nbs, slugs, names, nbs_dir):
         check(demo_figs > 0, f'the demo pages show executed figures ({demo_figs})')
 
     # --- search works offline (Material's lunr worker, ?q= opens it with the query)
-    sq = 'histogram' if (nbs_dir / '05_smooth.ipynb').exists() else 'neos'
+    sq = 'histogram' if (nbs_dir / '20_smooth.ipynb').exists() else 'neos'
     res = visit(browser, base, f'index.html?q={sq}', out / 'search.png')
     _save(out / 'search.json', res)
     check(res.get('search_hits', 0) > 0, f'offline search for {sq!r} returns results ({res.get("search_hits")})', res.get('error', ''))
