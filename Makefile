@@ -46,9 +46,10 @@ pytest:  ## cross-checks kept as a pytest suite (tests/)
 demos-full:  ## run the demo notebooks at full length (NEOS_DEMO_FULL=1), slow cells included
 	NEOS_DEMO_FULL=1 $(PY) tools/run_nbtests.py --only demo_ --flags slow
 
-bench:  ## speed benchmarks: neos vs references, ratios measured side by side
+bench:  ## speed benchmarks: neos vs references, ratios measured side by side (bench_train: the table of issue 15, JSON in benchmarks/results/; BENCH_ARGS=--quick)
 	$(PY) benchmarks/bench_hypotest.py
 	$(PY) benchmarks/bench_seed_step.py
+	$(PY) benchmarks/bench_train.py $(BENCH_ARGS)
 
 # docs site (tools/docs/, mkdocs.yml; CONTRIBUTING.md "Docs: why this route"). Needs `pip install -e ".[dev,docs]"`;
 # docs-check also needs Debian's chromium (apt-get update && apt-get install -y chromium).

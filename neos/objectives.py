@@ -55,7 +55,8 @@ class Analysis(_analysis.Analysis):
                  LUMI: float = 10, sig_scale: float = 2, bkg_scale: float = 10,
                  learn_bins: bool = False,  # make the inner bin edges trainable
                  learn_bandwidth: bool = False,  # make the bandwidth trainable
-                 test_mu: float = 1.0):  # signal strength tested by "cls"
+                 test_mu: float = 1.0,  # signal strength tested by "cls"
+                 precision: str | None = None):  # network type "float32"/"float64"; None: the parameters' own
         check_choice("method", method, ("kde", "softmax"))
         if blobs not in (3, 4) or isinstance(blobs, bool):
             raise ValueError(f"blobs must be 3 or 4, got {blobs!r}")
@@ -67,7 +68,8 @@ class Analysis(_analysis.Analysis):
             raise ValueError("learn_bins/learn_bandwidth apply to method='kde' only")
         for name, v in (("LUMI", LUMI), ("sig_scale", sig_scale), ("bkg_scale", bkg_scale)):
             check_positive(name, v)
-        super().__init__(_blob_config(blobs, method, bins, float(bandwidth), learn_bins, learn_bandwidth, float(test_mu)), predict)
+        super().__init__(_blob_config(blobs, method, bins, float(bandwidth), learn_bins, learn_bandwidth, float(test_mu)), predict,
+                         precision=precision)
         self.blobs, self.scales = blobs, dict(LUMI=LUMI, sig_scale=sig_scale, bkg_scale=bkg_scale)
 
 # %% ../nbs/26_objectives.ipynb #b70e8af8
