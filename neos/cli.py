@@ -8,7 +8,7 @@ Docs: https://gradhep.github.io/neos/cli.html.md"""
 __all__ = ['OBJECTIVES', 'PRECISIONS', 'CHECKPOINT', 'OUTPUTS', 'FRAME_KEYS', 'RESUMABLE', 'CONFIG_FLAGS', 'make_parser', 'run',
            'main']
 
-# %% ../nbs/33_cli.ipynb #22754d0b
+# %% ../nbs/33_cli.ipynb #1a0fb747
 import argparse
 import functools
 import json
@@ -25,6 +25,8 @@ import zipfile
 from typing import Any, Callable, NamedTuple
 
 import numpy as np
+
+from . import diagnostics_cli
 
 # %% ../nbs/33_cli.ipynb #ce6e6fc4
 OBJECTIVES = ("cls", "discovery", "poi_uncert", "bce", "bce_aug")
@@ -79,7 +81,7 @@ def _hidden(s):
         raise argparse.ArgumentTypeError(f"layer widths must be positive, got {s!r}")
     return widths
 
-# %% ../nbs/33_cli.ipynb #0d3f6b52
+# %% ../nbs/33_cli.ipynb #8f789e52
 _EPILOG = """outputs in --out: animation.gif, metrics.json (neos version, full configuration, history,
 summary, "interrupted"), params.npz, summary.png, and checkpoint.npz (with --checkpoint-every, or
 when interrupted). A finished or interrupted run removes the neos outputs of an earlier run that it
@@ -108,12 +110,13 @@ exit codes: 0 done, 2 bad options, 130 / 143 interrupted by SIGINT / SIGTERM"""
 def make_parser(defaults: bool = True):
     "The `neos` argument parser (subcommand `train`); `defaults=False`: only the options given are parsed."
     p = _Parser(prog="neos", description="neos: train neural networks for the physics result itself.")
-    sub = p.add_subparsers(dest="command", required=True, metavar="{train,workspace}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="{train,workspace,fit,ranking,limit,hypotest}")
     t = sub.add_parser("train", help="train a network (on the blobs, or your analysis with --config) and write its outputs",
                        description="Train a network through a differentiable HistFactory analysis: the seed's blobs, "
                                    "or your own analysis with --config.",
                        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     _workspace_parser(sub)
+    diagnostics_cli.add_commands(sub)  # fit, ranking, limit, hypotest on any pyhf workspace
 
     def option(*names, **kw):  # without defaults, an option not given stays out of the namespace
         return t.add_argument(*names, **(kw if defaults else {**kw, "default": argparse.SUPPRESS}))
@@ -452,7 +455,7 @@ def _workspace(args) -> int:
     print(f"neos workspace: wrote {args.out}")
     return 0
 
-# %% ../nbs/33_cli.ipynb #9b3e6f15
+# %% ../nbs/33_cli.ipynb #e859a0eb
 def _summary_line(s, out, resumable: bool = True):
     f = s["final"]
     cls0 = s.get("first_CLs", s.get("first_heldout_soft_CLs"))
@@ -471,6 +474,8 @@ def main(argv=None) -> int:
     args, checkpoint, own = make_parser().parse_args(argv), None, None
     if args.command == "workspace":
         return _workspace(args)
+    if hasattr(args, "handler"):  # the diagnostics commands
+        return args.handler(args)
     try:
         if args.config is not None:
             own = _config_args(argv)  # (analysis, training): events read and checked before anything is written
