@@ -49,6 +49,8 @@ demos-full:  ## run the demo notebooks at full length (NEOS_DEMO_FULL=1), slow c
 bench:  ## speed benchmarks: neos vs references, ratios measured side by side
 	$(PY) benchmarks/bench_hypotest.py
 	$(PY) benchmarks/bench_seed_step.py
+	$(PY) benchmarks/bench_likelihoods.py --quick
+	$(PY) benchmarks/bench_globalisation.py
 
 # docs site (tools/docs/, mkdocs.yml; CONTRIBUTING.md "Docs: why this route"). Needs `pip install -e ".[dev,docs]"`;
 # docs-check also needs Debian's chromium (apt-get update && apt-get install -y chromium).
