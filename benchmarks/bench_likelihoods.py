@@ -201,7 +201,7 @@ def print_table(results: list):
         line = f"{r['model']:28s} {r['npars']:4d} {r['bins']:4d}"
         for op in ops:
             py, ne = r["pyhf_numpy"].get(op, {}), r["neos"].get(op, {})
-            ratio = py.get("steady", np.nan) / ne.get("steady", np.nan) if op in ne else np.nan
+            ratio = py.get("steady", np.nan) / ne.get("steady", np.nan)
             line += f" | {_fmt(py.get('steady', np.nan), 16)} {_fmt(ne.get('first', np.nan), 8, 1)} {_fmt(ne.get('steady', np.nan), 7, 3)} {_fmt(ratio, 6, 1)}"
         g, h = r["neos"].get("grad_cls", {}), r["neos"].get("hypotest", {})
         line += f" | {_fmt(g.get('first', np.nan), 8, 1)} {_fmt(g.get('steady', np.nan), 7, 3)} {_fmt(g.get('steady', np.nan) / h.get('steady', np.nan), 5, 1)}"
@@ -213,20 +213,22 @@ def print_table(results: list):
 
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help=f"models {QUICK_MODELS}, 2 repeats, 10 memory models")
+    ap.add_argument("--quick", action="store_true", help=f"models {QUICK_MODELS}, 2 repeats, 5 scan points, 10 memory models")
     ap.add_argument("--models", nargs="*", help=f"model names: synthN or workspaces (default: {FULL_MODELS})")
     ap.add_argument("--repeats", type=int, default=None, help="neos steady-state repeats (median), default 5 (quick 2)")
     ap.add_argument("--pyhf-repeats", type=int, default=1, help="pyhf calls after the first (median), default 1")
-    ap.add_argument("--scan-points", type=int, default=11, help="upper_limit scan points (0.1..5)")
+    ap.add_argument("--scan-points", type=int, default=None, help="upper_limit scan points (0.1..5), default 11 (quick 5)")
     ap.add_argument("--pyhf-jax", action="store_true", help="also time pyhf's jax backend")
     ap.add_argument("--memory-models", type=int, default=None, help="random models for the RSS check (default 100, quick 10; 0: skip)")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "likelihoods.json"))
+    ap.add_argument("--show", metavar="JSON", help="print the table of a saved result and exit")
     ap.add_argument("--one", help=argparse.SUPPRESS)  # worker: one model, JSON on stdout
     ap.add_argument("--memory-run", type=int, help=argparse.SUPPRESS)  # worker: the RSS check
     args = ap.parse_args(argv)
     args.repeats = args.repeats if args.repeats is not None else (2 if args.quick else 5)
     args.memory_models = args.memory_models if args.memory_models is not None else (10 if args.quick else 100)
     args.models = args.models or (QUICK_MODELS if args.quick else FULL_MODELS)
+    args.scan_points = args.scan_points or (5 if args.quick else 11)
     return args
 
 
@@ -235,6 +237,11 @@ def main(argv=None):
     logging.getLogger("pyhf").setLevel(logging.ERROR)
     warnings.simplefilter("ignore")
     pyhf.set_backend("numpy")
+    if args.show:
+        saved = json.loads(Path(args.show).read_text())
+        print_table(saved["models"])
+        print(f"memory: {saved['memory']}")
+        return 0
     if args.one:
         print(json.dumps(bench_model(args.one, published_workspaces(), args)))
         return 0
