@@ -164,6 +164,8 @@ def memory_growth(n_models: int, seed: int = 0) -> dict:
         t_neos = timed(lambda: infer.hypotest(1.0, jnp.asarray(data), m), 0)["first"]
         t_pyhf = timed(lambda: pyhf.infer.hypotest(1.0, data, p), 0)["first"]
         rows.append((p.config.npars, t_neos, t_pyhf))
+        print(f"model {k}: {p.config.npars} pars, one-shot hypotest neos {t_neos:.1f} s pyhf {t_pyhf:.1f} s, "
+              f"RSS {rss_mib():.0f} MiB", file=sys.stderr, flush=True)
         if k in (10, n_models):
             rss[f"after_{k}"] = rss_mib()
     t = np.array(rows, float)
