@@ -50,6 +50,8 @@ bench:  ## speed benchmarks: neos vs references, ratios measured side by side (b
 	$(PY) benchmarks/bench_hypotest.py
 	$(PY) benchmarks/bench_seed_step.py
 	$(PY) benchmarks/bench_train.py $(BENCH_ARGS)
+	$(PY) benchmarks/bench_likelihoods.py --quick
+	$(PY) benchmarks/bench_globalisation.py
 
 # docs site (tools/docs/, mkdocs.yml; CONTRIBUTING.md "Docs: why this route"). Needs `pip install -e ".[dev,docs]"`;
 # docs-check also needs Debian's chromium (apt-get update && apt-get install -y chromium).
