@@ -52,6 +52,8 @@ bench:  ## speed benchmarks: neos vs references, ratios measured side by side (b
 	$(PY) benchmarks/bench_train.py $(BENCH_ARGS)
 	$(PY) benchmarks/bench_likelihoods.py --quick
 	$(PY) benchmarks/bench_globalisation.py
+	$(PY) benchmarks/bench_analysis_events.py
+	$(PY) benchmarks/bench_diagnostics.py --pyhf-toys 300
 
 # docs site (tools/docs/, mkdocs.yml; CONTRIBUTING.md "Docs: why this route"). Needs `pip install -e ".[dev,docs]"`;
 # docs-check also needs Debian's chromium (apt-get update && apt-get install -y chromium).

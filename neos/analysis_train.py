@@ -76,7 +76,7 @@ def train(
 def _name(objective):
     return objective if isinstance(objective, str) else "+".join(objective)
 
-# %% ../nbs/31_analysis_train.ipynb #b843442e
+# %% ../nbs/31_analysis_train.ipynb #618a3512
 def _summary(ana, training, res, metrics, seconds):
     final = {k: float(v) for k, v in metrics(res.params).items()}
     last = res.history[-1]
@@ -87,7 +87,8 @@ def _summary(ana, training, res, metrics, seconds):
     return {"objective": training.objective, "steps": training.steps, "steps_done": len(res.history), "train_time_s": seconds,
             "compile_and_first_step_s": times[0], "mean_step_time_s": float(np.mean(times[1:])) if len(times) > 1 else None,
             "final": final, **first, "bins": np.asarray(hyper["bins"]).tolist(), "bandwidth": float(hyper["bandwidth"]),
-            "cut": None if hyper["cut"] is None else float(hyper["cut"])}
+            "cut": None if hyper["cut"] is None else float(hyper["cut"]),
+            "nonconverged_fit_fraction": _train.nonconverged_fraction(res.history)}
 
 # %% ../nbs/31_analysis_train.ipynb #f2371886
 def _atomic(path, write):

@@ -6,9 +6,9 @@ Docs: https://gradhep.github.io/neos/train.html.md"""
 
 # %% auto #0
 __all__ = ['FLAT_RTOL', 'ZMAX', 'Optimizer', 'as_optimizer', 'make_step', 'cache_dir', 'cache_disabled',
-           'enable_compilation_cache', 'persistent', 'FlatLossWarning', 'TrainResult', 'train']
+           'enable_compilation_cache', 'persistent', 'FlatLossWarning', 'nonconverged_fraction', 'TrainResult', 'train']
 
-# %% ../nbs/30_train.ipynb #554e4db8
+# %% ../nbs/30_train.ipynb #b4de23ce
 import functools
 import hashlib
 import os
@@ -25,6 +25,8 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 from jax.scipy.special import ndtri
+
+from .fit import FitWarning
 
 with warnings.catch_warnings():  # tqdm.auto warns on import in Jupyter without ipywidgets (then uses the text bar)
     warnings.simplefilter("ignore")
@@ -186,7 +188,7 @@ def persistent(f: Callable, key) -> Callable:
 
     return call
 
-# %% ../nbs/30_train.ipynb #3b7e2f90
+# %% ../nbs/30_train.ipynb #a5121ce4
 FLAT_RTOL = 1e-6  # |grad|·max(|params|, 1) below this fraction of |loss|: the start counts as flat
 ZMAX = float(-ndtri(np.finfo(np.float64).eps / 2))  # beyond this many bandwidths a Gaussian CDF rounds to 0 or 1
 
@@ -215,6 +217,21 @@ def _flat_reason(loss_fn, params, batch) -> str:
         return _kde_reason(analysis, params, batch)
     return ("Check that the loss depends on the parameters here: hard histograms or cuts, saturated activations "
             "and a KDE bandwidth much smaller than the bin width all give a zero gradient.")
+
+
+def nonconverged_fraction(history: list) -> float | None:
+    "The fraction of the fits in a training history (the `fits`/`fits_failed` the objectives record) that did not converge."
+    fits = sum(r.get("fits", 0.0) for r in history)
+    return sum(r.get("fits_failed", 0.0) for r in history) / fits if fits else None
+
+
+def _warn_if_fits_failed(history: list):
+    "A `FitWarning` when fits inside the training steps did not converge: their steps trained on untrustworthy numbers."
+    frac = nonconverged_fraction(history)
+    if frac:
+        bad = sum(1 for r in history if r.get("fits_failed", 0.0) > 0)
+        warnings.warn(f"{frac:.1%} of the fits in training did not converge ({bad} of {len(history)} steps): those steps' "
+                      "losses and gradients are not trustworthy (the history's 'fits_failed' says which)", FitWarning, stacklevel=3)
 
 
 def _warn_if_flat(loss: float, grad_norm: float, params, reason: Callable[[], str]):
@@ -266,7 +283,7 @@ def _start(opt, params, steps, resume):
         raise ValueError("resume.state does not match this optimizer's state for these params")
     return resume.state, list(resume.history)
 
-# %% ../nbs/30_train.ipynb #7d0c3e55
+# %% ../nbs/30_train.ipynb #0e659610
 def train(loss_fn: Callable,  # loss(params, batch) -> scalar, or (scalar, aux dict) with has_aux
           params,  # initial parameters (any pytree)
           optimizer,  # optax GradientTransformation or example-libraries triple
@@ -328,4 +345,5 @@ def train(loss_fn: Callable,  # loss(params, batch) -> scalar, or (scalar, aux d
     last = len(history) - 1
     if callback is not None and (callback_every is None or last % callback_every != 0):
         callback(last, opt.params(state), history)
+    _warn_if_fits_failed(history)
     return TrainResult(opt.params(state), history, state)
