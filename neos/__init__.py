@@ -16,7 +16,7 @@ _submodules = ("testing", "interpolators", "modifiers", "spec", "structure", "pd
                "nll", "fit", "infer", "data", "smooth", "transforms", "makers", "cls", "compat", "train", "objectives", "viz", "cli",
                "analysis_config", "analysis_inputs", "analysis_templates", "analysis", "analysis_train",
                "analysis_plots", "analysis_example", "diagnostics", "toys", "limits", "diagnostics_plots",
-               "diagnostics_cli")
+               "diagnostics_cli", "cli_options")
 
 
 def __getattr__(name):
