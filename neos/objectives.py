@@ -121,7 +121,7 @@ def _model(ana, params, batch, cache, hard=False):
         cache[k] = ana.model_from(_hists(ana, params, batch, cache, hard))
     return cache[k]
 
-# %% ../nbs/26_objectives.ipynb #3ad7a314
+# %% ../nbs/26_objectives.ipynb #ab38502d
 def sb_pars(model, bonly_pars, mu: float = 1.0):
     "Parameters of the signal+background Asimov point: `bonly_pars` with the POI set to `mu`."
     return jnp.asarray(bonly_pars).at[model.config.poi_index].set(mu)
@@ -145,14 +145,14 @@ def cls_term(ana, params, batch, cache):
 def discovery_term(ana, params, batch, cache):
     "−Z0 of the discovery test (q0) on the signal+background Asimov."
     model, bonly = _model(ana, params, batch, cache)
-    z0, fits = infer.expected_discovery_significance(model, sb_pars(model, bonly), return_fits=True)
-    return -z0, {"p0": ndtr(-z0), "Z0": z0, **_fit_counts(fits)}
+    p0, z0, fits = _discovery(model, bonly)
+    return -z0, {"p0": p0, "Z0": z0, **_fit_counts(fits)}
 
 
 def _discovery(model, bonly):
-    "(p0, Z0) of the median expected discovery test; p0 = Φ(−Z0) since Z0 = √q0."
-    z0 = infer.expected_discovery_significance(model, sb_pars(model, bonly))
-    return ndtr(-z0), z0
+    "(p0, Z0, the fit) of the median expected discovery test; p0 = Φ(−Z0) since Z0 = √q0."
+    z0, fits = infer.expected_discovery_significance(model, sb_pars(model, bonly), return_fits=True)
+    return ndtr(-z0), z0, fits
 
 
 def poi_uncert_term(ana, params, batch, cache):
@@ -259,7 +259,7 @@ def objective(spec, analysis: Analysis) -> Objective:
         raise TypeError(f"objective spec must be a name, a list of names or a dict of weights, got {spec!r}")
     return Objective(spec, analysis)
 
-# %% ../nbs/26_objectives.ipynb #5181ac6c
+# %% ../nbs/26_objectives.ipynb #ab298b73
 METRICS = ("CLs", "discovery", "sigma_mu")  # the groups `evaluate` computes, each from its own fits
 
 
@@ -270,7 +270,7 @@ def _metric(analysis: Analysis, params, batch, hard: bool, group: str) -> dict:
     if group == "CLs":
         return {prefix + "CLs": infer.expected_pvalues(model, bonly, analysis.test_mu)[0]}
     if group == "discovery":
-        p0, z0 = _discovery(model, bonly)
+        p0, z0, _ = _discovery(model, bonly)
         return {prefix + "p0": p0, prefix + "Z0": z0}
     return {prefix + "sigma_mu": infer.poi_uncertainty(model, sb_pars(model, bonly))}
 

@@ -8,7 +8,7 @@ Docs: https://gradhep.github.io/neos/toys.html.md"""
 __all__ = ['sample_toys', 'ToyDistributions', 'observed_teststats', 'toy_distributions', 'toy_pvalues', 'toybased_hypotest',
            'asymptotic_pvalues']
 
-# %% ../nbs/13_toys.ipynb #acd8c569
+# %% ../nbs/13_toys.ipynb #c78b592c
 import warnings
 from functools import partial
 from typing import NamedTuple
@@ -20,6 +20,7 @@ from jax.scipy.special import ndtr
 
 from . import as_float64, check_choice
 from .diagnostics import _aux_layout, _aux_scale_width, _batched
+from . import infer
 from .fit import fit, fixed_poi_fit
 
 # %% ../nbs/13_toys.ipynb #5769815f
@@ -189,7 +190,7 @@ def toy_pvalues(
     band = np.percentile(per_toy, _NORMAL_PERCENTILES, axis=0).T
     return np.array([clsb, clb, clsb / max(clb, 1.0 / b.size)]), band
 
-# %% ../nbs/13_toys.ipynb #104aff8c
+# %% ../nbs/13_toys.ipynb #fbbbc4c4
 def toybased_hypotest(
     poi_test: float,  # the POI value tested
     data,  # observed main data followed by the auxdata
@@ -211,17 +212,8 @@ def toybased_hypotest(
     "`pyhf.infer.hypotest(..., calctype='toybased')`: same arguments and returns; all toys one batch, failed toys left out."
     dists = toy_distributions(poi_test, data, model, init_pars, par_bounds, fixed_params, test_stat, ntoys, key, seed,
                               n_starts, batch_size)
-    (clsb, clb, cls), band = (np.asarray(x) for x in toy_pvalues(dists))
-    is_q0 = test_stat == "q0"
-    out = [jnp.asarray(clsb if is_q0 else cls)]
-    if return_tail_probs:
-        out.append([jnp.asarray(clb)] if is_q0 else [jnp.asarray(clsb), jnp.asarray(clb)])
-    expected = [jnp.asarray(v) for v in (band[0] if is_q0 else band[2])]
-    if return_expected:
-        out.append(expected[2])
-    if return_expected_set:
-        out.append(expected)
-    return tuple(out) if len(out) > 1 else out[0]
+    obs, band = (jnp.asarray(x) for x in toy_pvalues(dists))
+    return infer.hypotest_returns(obs, band, test_stat == "q0", return_tail_probs, return_expected, return_expected_set)
 
 # %% ../nbs/13_toys.ipynb #eceb4b0e
 def asymptotic_pvalues(
