@@ -40,7 +40,7 @@ class FitResult(NamedTuple):
     n_iter: jax.Array  # Newton iterations of the selected start
     multiple_minima: jax.Array  # another start converged to a minimum higher by more than the tolerance
 
-# %% ../nbs/11_fit.ipynb #5505e882
+# %% ../nbs/11_fit.ipynb #8d634de2
 _LAM_MIN, _LAM_MAX = 1e-12, 1e12
 
 
@@ -63,11 +63,14 @@ class _State(NamedTuple):
     it: jax.Array
     done: jax.Array  # stopped: converged, or no descent left
     converged: jax.Array  # a smooth minimum (vanishing Newton decrement) or a kink minimum
+    held: jax.Array  # (npars,) bool: multimodal parameters held at their kink (α = 0) while the others move
+    jump: jax.Array  # `d` is a jump (off a kink, or to a reflected point): taken if it lowers the NLL
 
 
 def _start(x0):
     n = x0.shape[0]
-    return _State(x0, jnp.inf, jnp.zeros(n), jnp.eye(n), jnp.zeros(n), jnp.zeros(()), 0, False, False)
+    return _State(x0, jnp.inf, jnp.zeros(n), jnp.eye(n), jnp.zeros(n), jnp.zeros(()), 0, False, False,
+                  jnp.zeros(n, bool), False)
 
 # %% ../nbs/11_fit.ipynb #46062796
 def _active(x, g, lower, upper, free):
@@ -84,31 +87,84 @@ def _damping(lam, rho, accept, tiny):
     # damping keep raising it: no step decreases the NLL, which may be a kink)
     return jnp.where(tiny & (lam <= 1e-2), 0.0, lam)
 
-# %% ../nbs/11_fit.ipynb #7b0f330d
-def _step(problem, tol, s):
+# %% ../nbs/11_fit.ipynb #b4f6202c
+_KINK, _SIDE = 1e-8, 1e-6  # |α| below which a parameter sits at its kink; offset for one-sided slopes
+
+
+def _release(problem, tol, s):
+    "Steps moving held parameters off their kink downhill (1-D Newton on the steeper side); zero: a kink minimum."
+    lower, upper = problem.bounds[:, 0], problem.bounds[:, 1]
+    side = jnp.where(s.held, _SIDE, 0.0)
+    grad = lambda x: jax.grad(nll)(jnp.clip(x, lower, upper), problem.data, problem.core)
+    right, left = grad(s.x + side), grad(s.x - side)  # one-sided slopes of the held parameters
+    curv = jnp.maximum(jnp.abs(jnp.diag(s.h)), 1e-12)
+    gain_r = jnp.where(s.held & (right < 0), right**2 / curv, 0.0)  # as the Newton decrement
+    gain_l = jnp.where(s.held & (left > 0), left**2 / curv, 0.0)
+    go_r = (gain_r > tol) & (gain_r >= gain_l)
+    go_l = (gain_l > tol) & ~go_r
+    return jnp.clip(jnp.where(go_r, -right / curv, jnp.where(go_l, -left / curv, 0.0)), -1.0, 1.0)
+
+
+def _mirrors(problem, x, multimodal):
+    "(3n, n) points with one multimodal parameter of `x` reflected through 0, +1 or −1, and their NLL (inf: unused)."
+    lower, upper, n = problem.bounds[:, 0], problem.bounds[:, 1], x.shape[0]
+    # where interpolations join their pieces: kinks at α = 0 (codes 0 and 1), jumps at α = ±1 (code 2)
+    moves = 2.0 * (jnp.array([0.0, 1.0, -1.0])[:, None] - x[None, :])  # (3, n): α_i → 2c − α_i
+    cands = jnp.clip(x + (moves[:, :, None] * jnp.eye(n, dtype=x.dtype)).reshape(3 * n, n), lower, upper)
+    use = jnp.tile(multimodal, 3) & (jnp.abs(moves.ravel()) > 1e-3)
+    return cands, jnp.where(use, jax.vmap(lambda c: nll(c, problem.data, problem.core))(cands), jnp.inf)
+
+
+def _reflect(problem, tol, s, multimodal):
+    "The step to the lowest reflected point (`_mirrors`) if it is lower than `s.x`; else zero."
+    cands, fc = _mirrors(problem, s.x, multimodal & ~s.held)
+    i = jnp.argmin(fc)
+    lower_by = s.f - fc[i] > jnp.maximum(tol, 1e-12 * jnp.abs(s.f))
+    return jnp.where(lower_by, cands[i] - s.x, 0.0)
+
+
+def _jump(problem, tol, s, multimodal):
+    "At a minimum: release held parameters that can go down, else reflect a multimodal one if that is lower."
+    off = _release(problem, tol, s)
+    return jnp.where(jnp.any(off != 0), off, _reflect(problem, tol, s, multimodal)), off != 0
+
+# %% ../nbs/11_fit.ipynb #fb58bf22
+def _step(problem, tol, s, multimodal):
     "One iteration: evaluate the trial point, accept or reject it, choose the next step and damping."
     core, data, _, bounds, free = problem
     lower, upper = bounds[:, 0], bounds[:, 1]
     xt = jnp.clip(s.x + s.d, lower, upper)
+    xt = jnp.where(multimodal & (s.x * xt < 0) & ~s.jump, 0.0, xt)  # a step stops at a kink (α = 0), as at a bound
     ft, gt, ht = nll_grad_hess(core, xt, data)
-    dec = -jnp.where(_active(s.x, s.g, lower, upper, free), 0.0, s.g) @ s.d  # Newton decrement if undamped
+    dec = -jnp.where(_active(s.x, s.g, lower, upper, free) | s.held, 0.0, s.g) @ s.d  # Newton decrement if undamped
     step = xt - s.x
     pred = -(s.g @ step + 0.5 * step @ s.h @ step)  # decrease the quadratic model predicts
     rho = jnp.where(pred > 0, (s.f - ft) / jnp.where(pred > 0, pred, 1.0), -1.0)
-    tiny = jnp.isfinite(ft) & (dec < tol) & (dec > 0) & (ft <= s.f + 1e-13 * jnp.abs(s.f))
-    accept = jnp.isfinite(ft) & ((rho > 1e-4) | (s.it == 0) | tiny)
+    tiny = jnp.isfinite(ft) & (dec < tol) & (dec > 0) & (ft <= s.f + 1e-13 * jnp.abs(s.f)) & ~s.jump
+    accept = jnp.isfinite(ft) & jnp.where(s.jump, ft < s.f, (rho > 1e-4) | (s.it == 0) | tiny)
     x, f, g, h = jax.tree.map(lambda new, old: jnp.where(accept, new, old), (xt, ft, gt, ht), (s.x, s.f, s.g, s.h))
-    smooth = (dec < tol) & (s.lam == 0) & (s.it > 0)
-    stuck = ~(accept & (rho > 1e-4)) & (s.lam >= _LAM_MAX) & (s.it > 0)  # not even the shortest step helps
+    smooth = (dec < tol) & (s.lam == 0) & (s.it > 0) & ~s.jump
+    stuck = ~(accept & (rho > 1e-4)) & (s.lam >= _LAM_MAX) & (s.it > 0) & ~s.jump  # not even the shortest step helps
     # ... a minimum if a short probe along the step goes uphill: a kink (smooth slopes would go down)
     norm = jnp.linalg.norm(s.d)
     probe = nll(jnp.clip(s.x + 1e-6 * s.d / jnp.where(norm > 0, norm, 1.0), lower, upper), data, core)
     kink = stuck & (norm > 0) & (probe >= s.f)
+    # steps rejected at growing damping while moving a parameter that sits at its kink: hold it there
+    hold = ~accept & ~s.jump & (s.it > 0) & (s.lam >= 1e-2) & multimodal & (jnp.abs(s.x) < _KINK) & (s.d != 0)
+    held = s.held | hold
     lam = jnp.where(s.it == 0, s.lam, _damping(s.lam, rho, accept, tiny))  # the first trial is no step
-    d = _direction(h, g, _active(x, g, lower, upper, free), lam)
+    lam = jnp.where(jnp.any(hold) | s.jump, 0.0, lam)
+    d = _direction(h, g, _active(x, g, lower, upper, free) | held, lam)
     ok = jnp.all(jnp.isfinite(d))  # not positive definite: no step now, more damping next time
     lam = jnp.where(ok, lam, jnp.maximum(lam * 10.0, 1e-4))
-    return _State(x, f, g, h, jnp.where(ok, d, 0.0), lam, s.it + 1, smooth | stuck, smooth | kink)
+    s = _State(x, f, g, h, jnp.where(ok, d, 0.0), lam, s.it + 1, smooth | stuck | (s.jump & ~accept),
+               smooth | kink, held, False)
+    # at a minimum, jump if that goes lower: off a kink, or to a reflected point
+    jump, released = jax.lax.cond(s.converged, lambda: _jump(problem, tol, s, multimodal),
+                                  lambda: (jnp.zeros_like(x), jnp.zeros_like(held)))
+    go = jnp.any(jump != 0)
+    return s._replace(d=jnp.where(go, jump, s.d), done=s.done & ~go, converged=s.converged & ~go,
+                      held=s.held & ~released, jump=go)
 
 # %% ../nbs/11_fit.ipynb #3da35cac
 def multimodal_parameters(core: Core):
@@ -122,9 +178,9 @@ def multimodal_parameters(core: Core):
             mask = mask | (jax.ops.segment_max(flags.astype(jnp.int32), par, npars) > 0)
     return mask
 
-# %% ../nbs/11_fit.ipynb #3d6d64ab
+# %% ../nbs/11_fit.ipynb #dba269ff
 def starting_kicks(problem: FitProblem, n_starts: int = 3, key=None):
-    "(n_starts, npars) moves from the first minimum: none, multimodal free parameters by ±1σ, random within ±2σ."
+    "(n_starts, npars): none, then moves of the multimodal free parameters by ±1σ, then random within ±2σ (`minimize` uses rows 1.. after two reflections)."
     init = problem.init
     _, sigmas, factors = constraint_inputs(problem.core)
     pois = problem.core.layout.aux_poisson
@@ -137,23 +193,35 @@ def starting_kicks(problem: FitProblem, n_starts: int = 3, key=None):
         kicks = jnp.concatenate([kicks, u * shift])
     return kicks[:n_starts]
 
-# %% ../nbs/11_fit.ipynb #ed84b729
+# %% ../nbs/11_fit.ipynb #df74cc3f
 def _run_starts(problem, kicks, tol, max_iter):
-    "Solve from the init, then from the first minimum moved by each kick (if any is non-zero); each start's final state."
+    "Solve from the init, then (if any kick is non-zero) from the lowest reflections of the first minimum and the kicked ones."
     lower, upper = problem.bounds[:, 0], problem.bounds[:, 1]
-    n_active = jnp.where(jnp.all(kicks == 0), 1, kicks.shape[0])
+    n_starts = kicks.shape[0]
+    n_active = jnp.where(jnp.all(kicks == 0), 1, n_starts)
+    n_refl = min(2, n_starts - 1)  # starts 1..n_refl: reflections; then kicks[1:]
     x0 = jnp.where(problem.free, jnp.clip(problem.init, lower, upper), problem.init)
-    finals = jax.vmap(lambda k: _start(x0 + k))(kicks)._replace(f=jnp.full(kicks.shape[0], jnp.inf))
+    finals = jax.vmap(lambda k: _start(x0 + k))(kicks)._replace(f=jnp.full(n_starts, jnp.inf))
+    multimodal = multimodal_parameters(problem.core) & problem.free
+
+    def reflections(x):
+        cands, fc = _mirrors(problem, x, multimodal)
+        best = jnp.argsort(fc)[:n_refl]
+        return jnp.where(jnp.isfinite(fc[best])[:, None], cands[best], x)
 
     def body(carry):
-        k, s, finals = carry
-        s = _step(problem, tol, s)
+        k, s, finals, refl = carry
+        s = _step(problem, tol, s, multimodal)
         end = s.done | (s.it >= max_iter)
         finals = jax.tree.map(lambda all_, one: jnp.where(end, all_.at[k].set(one), all_), finals, s)
+        if n_refl:
+            refl = jax.lax.cond(end & (k == 0), lambda: reflections(s.x), lambda: refl)
         k = jnp.where(end, k + 1, k)
-        restart = _start(jnp.clip(finals.x[0] + kicks[jnp.minimum(k, kicks.shape[0] - 1)], lower, upper))
-        return k, jax.tree.map(lambda fresh, cur: jnp.where(end, fresh, cur), restart, s), finals
-    return jax.lax.while_loop(lambda c: c[0] < n_active, body, (0, _start(x0), finals))[2]
+        kicked = finals.x[0] + kicks[jnp.clip(k - n_refl, 0, n_starts - 1)]
+        x = jnp.where(k <= n_refl, refl[jnp.clip(k - 1, 0, max(n_refl - 1, 0))], kicked)
+        return k, jax.tree.map(lambda fresh, cur: jnp.where(end, fresh, cur), _start(jnp.clip(x, lower, upper)), s), finals, refl
+    refl0 = jnp.tile(x0, (max(n_refl, 1), 1))
+    return jax.lax.while_loop(lambda c: c[0] < n_active, body, (0, _start(x0), finals, refl0))[2]
 
 
 def _best(problem, kicks, tol, max_iter):
@@ -166,7 +234,7 @@ def _best(problem, kicks, tol, max_iter):
     s = jax.tree.map(lambda a: a[k], states)
     return s, FitResult(s.x, 2.0 * s.f, ok[k], s.it, jnp.any(higher))
 
-# %% ../nbs/11_fit.ipynb #93bf3b95
+# %% ../nbs/11_fit.ipynb #21db8bbf
 @partial(jax.custom_jvp, nondiff_argnums=(2, 3))
 def minimize(problem: FitProblem, kicks, tol: float = 1e-12, max_iter: int = 100) -> FitResult:
     "Solve `problem` from its init and the `kicks` (k, npars) of `starting_kicks`; the lowest converged minimum."
@@ -184,7 +252,7 @@ def _minimize_jvp(tol, max_iter, primals, tangents):
     s, res = _best(problem, kicks, tol, max_iter)
     lower, upper, free = problem.bounds[:, 0], problem.bounds[:, 1], problem.free
     at_lo, at_hi = (s.x <= lower) & free, (s.x >= upper) & free
-    inner = free & ~at_lo & ~at_hi
+    inner = free & ~at_lo & ~at_hi & ~s.held  # held ones stay at their kink
     # parameters not solved for follow their inputs: fixed ones the init, those held at a bound the bound
     dx_out = jnp.where(~free, dp.init, jnp.where(at_lo, dp.bounds[:, 0], jnp.where(at_hi, dp.bounds[:, 1], 0.0)))
     _, rhs = jax.jvp(jax.grad(nll), (s.x, problem.data, problem.core), (dx_out, dp.data, dp.core))
