@@ -40,7 +40,7 @@ class FitResult(NamedTuple):
     n_iter: jax.Array  # Newton iterations of the selected start
     multiple_minima: jax.Array  # another start converged to a minimum higher by more than the tolerance
 
-# %% ../nbs/11_fit.ipynb #8d634de2
+# %% ../nbs/11_fit.ipynb #b5b13762
 _LAM_MIN, _LAM_MAX = 1e-12, 1e12
 
 
@@ -65,12 +65,13 @@ class _State(NamedTuple):
     converged: jax.Array  # a smooth minimum (vanishing Newton decrement) or a kink minimum
     held: jax.Array  # (npars,) bool: multimodal parameters held at their kink (α = 0) while the others move
     jump: jax.Array  # `d` is a jump (off a kink, or to a reflected point): taken if it lowers the NLL
+    refl: jax.Array  # (2, npars) the two lowest reflections of the last minimum (starting points for more starts)
 
 
 def _start(x0):
     n = x0.shape[0]
     return _State(x0, jnp.inf, jnp.zeros(n), jnp.eye(n), jnp.zeros(n), jnp.zeros(()), 0, False, False,
-                  jnp.zeros(n, bool), False)
+                  jnp.zeros(n, bool), False, jnp.tile(x0, (2, 1)))
 
 # %% ../nbs/11_fit.ipynb #46062796
 def _active(x, g, lower, upper, free):
@@ -87,54 +88,70 @@ def _damping(lam, rho, accept, tiny):
     # damping keep raising it: no step decreases the NLL, which may be a kink)
     return jnp.where(tiny & (lam <= 1e-2), 0.0, lam)
 
-# %% ../nbs/11_fit.ipynb #b4f6202c
-_KINK, _SIDE = 1e-8, 1e-6  # |α| below which a parameter sits at its kink; offset for one-sided slopes
+# %% ../nbs/11_fit.ipynb #70ee5cad
+_KINK, _SIDE, _MAX_KINKED = 1e-8, 1e-4, 32  # at a kink below |α| = _KINK; one-sided slopes over _SIDE; at most
 
 
-def _release(problem, tol, s):
-    "Steps moving held parameters off their kink downhill (1-D Newton on the steeper side); zero: a kink minimum."
+def _kinked(multimodal):
+    "(k,) indices of up to `_MAX_KINKED` multimodal parameters (those first), and whether each is one."
+    idx = jnp.argsort(~multimodal, stable=True)[: min(multimodal.shape[0], _MAX_KINKED)]
+    return idx, multimodal[idx]
+
+
+def _around(problem, x, idx, extra):
+    "NLL (7, k) at `x` with parameter idx[j] reflected through 0, +1, −1 (rows 0–2) or moved by +h, +2h, −h, −2h; and at `extra`."
     lower, upper = problem.bounds[:, 0], problem.bounds[:, 1]
-    side = jnp.where(s.held, _SIDE, 0.0)
-    grad = lambda x: jax.grad(nll)(jnp.clip(x, lower, upper), problem.data, problem.core)
-    right, left = grad(s.x + side), grad(s.x - side)  # one-sided slopes of the held parameters
-    curv = jnp.maximum(jnp.abs(jnp.diag(s.h)), 1e-12)
-    gain_r = jnp.where(s.held & (right < 0), right**2 / curv, 0.0)  # as the Newton decrement
-    gain_l = jnp.where(s.held & (left > 0), left**2 / curv, 0.0)
+    k, h = idx.shape[0], _SIDE
+    moves = jnp.concatenate([2.0 * (jnp.array([0.0, 1.0, -1.0])[:, None] - x[idx][None, :]),
+                             jnp.array([h, 2 * h, -h, -2 * h])[:, None] * jnp.ones((1, k))])  # (7, k)
+    pts = jnp.clip(x + (moves[:, :, None] * jax.nn.one_hot(idx, x.shape[0], dtype=x.dtype)[None]).reshape(7 * k, -1), lower, upper)
+    f = jax.vmap(lambda p: nll(p, problem.data, problem.core))(jnp.concatenate([pts, extra[None]]))  # one batched NLL
+    return pts.reshape(7, k, -1), f[:-1].reshape(7, k), f[-1]
+
+
+def _jump(tol, s, idx, is_mm, pts, f):
+    "At a minimum: a step off the kink for held parameters that can go down, else to a lower reflection, else zero; the two lowest reflections."
+    held, h = s.held[idx], _SIDE
+    right = (4.0 * f[3] - f[4] - 3.0 * s.f) / (2 * h)  # one-sided slopes (second order)
+    left = (3.0 * s.f - 4.0 * f[5] + f[6]) / (2 * h)
+    curv = jnp.maximum(jnp.abs(jnp.diag(s.h)[idx]), 1e-12)
+    gain_r = jnp.where(held & (right < 0), right**2 / curv, 0.0)  # as the Newton decrement
+    gain_l = jnp.where(held & (left > 0), left**2 / curv, 0.0)
     go_r = (gain_r > tol) & (gain_r >= gain_l)
     go_l = (gain_l > tol) & ~go_r
-    return jnp.clip(jnp.where(go_r, -right / curv, jnp.where(go_l, -left / curv, 0.0)), -1.0, 1.0)
+    off = jnp.clip(jnp.where(go_r, -right / curv, jnp.where(go_l, -left / curv, 0.0)), -1.0, 1.0)
+    off = jnp.zeros_like(s.x).at[idx].set(off)
+    # reflections: jump to the lowest if it is lower; keep the two lowest as starting points
+    moved = jnp.abs(pts[:3, jnp.arange(idx.shape[0]), idx] - s.x[idx]) > 1e-3
+    fr = jnp.where(is_mm & ~held & moved, f[:3], jnp.inf).ravel()
+    best = jnp.argsort(fr)[:2]
+    cands = jnp.where(jnp.isfinite(fr[best])[:, None], pts[:3].reshape(-1, s.x.shape[0])[best], s.x)
+    lower_by = s.f - fr[best[0]] > jnp.maximum(tol, 1e-12 * jnp.abs(s.f))
+    refl = jnp.where(lower_by, cands[0] - s.x, 0.0)
+    return jnp.where(jnp.any(off != 0), off, refl), off != 0, cands
 
 
-def _mirrors(problem, x, multimodal):
-    "(3n, n) points with one multimodal parameter of `x` reflected through 0, +1 or −1, and their NLL (inf: unused)."
-    lower, upper, n = problem.bounds[:, 0], problem.bounds[:, 1], x.shape[0]
-    # where interpolations join their pieces: kinks at α = 0 (codes 0 and 1), jumps at α = ±1 (code 2)
-    moves = 2.0 * (jnp.array([0.0, 1.0, -1.0])[:, None] - x[None, :])  # (3, n): α_i → 2c − α_i
-    cands = jnp.clip(x + (moves[:, :, None] * jnp.eye(n, dtype=x.dtype)).reshape(3 * n, n), lower, upper)
-    use = jnp.tile(multimodal, 3) & (jnp.abs(moves.ravel()) > 1e-3)
-    return cands, jnp.where(use, jax.vmap(lambda c: nll(c, problem.data, problem.core))(cands), jnp.inf)
+def _at_stop(problem, tol, old, s, stuck, multimodal):
+    "Where the Newton iteration stops (`s.done`): is it a minimum (smooth, or a kink: a short probe goes uphill), and jump on from it?"
+    idx, is_mm = _kinked(multimodal)
+    norm = jnp.linalg.norm(old.d)
+    probe = jnp.clip(old.x + 1e-6 * old.d / jnp.where(norm > 0, norm, 1.0), problem.bounds[:, 0], problem.bounds[:, 1])
+    pts, f, f_probe = _around(problem, s.x, idx, probe)
+    converged = s.converged | (stuck & (norm > 0) & (f_probe >= old.f))
+    jump, released, refl = _jump(tol, s, idx, is_mm, pts, f)
+    go = converged & jnp.any(jump != 0)
+    return s._replace(d=jnp.where(go, jump, s.d), done=s.done & ~go, converged=converged & ~go,
+                      held=s.held & ~(released & go), jump=go, refl=jnp.where(converged, refl, s.refl))
 
-
-def _reflect(problem, tol, s, multimodal):
-    "The step to the lowest reflected point (`_mirrors`) if it is lower than `s.x`; else zero."
-    cands, fc = _mirrors(problem, s.x, multimodal & ~s.held)
-    i = jnp.argmin(fc)
-    lower_by = s.f - fc[i] > jnp.maximum(tol, 1e-12 * jnp.abs(s.f))
-    return jnp.where(lower_by, cands[i] - s.x, 0.0)
-
-
-def _jump(problem, tol, s, multimodal):
-    "At a minimum: release held parameters that can go down, else reflect a multimodal one if that is lower."
-    off = _release(problem, tol, s)
-    return jnp.where(jnp.any(off != 0), off, _reflect(problem, tol, s, multimodal)), off != 0
-
-# %% ../nbs/11_fit.ipynb #fb58bf22
+# %% ../nbs/11_fit.ipynb #78e4a7b2
 def _step(problem, tol, s, multimodal):
     "One iteration: evaluate the trial point, accept or reject it, choose the next step and damping."
     core, data, _, bounds, free = problem
     lower, upper = bounds[:, 0], bounds[:, 1]
+    idx, is_mm = _kinked(multimodal)
+    kinkable = jnp.zeros_like(multimodal).at[idx].set(is_mm)  # the ones `_jump` can release
     xt = jnp.clip(s.x + s.d, lower, upper)
-    xt = jnp.where(multimodal & (s.x * xt < 0) & ~s.jump, 0.0, xt)  # a step stops at a kink (α = 0), as at a bound
+    xt = jnp.where(kinkable & (s.x * xt < 0) & ~s.jump, 0.0, xt)  # a step stops at a kink (α = 0), as at a bound
     ft, gt, ht = nll_grad_hess(core, xt, data)
     dec = -jnp.where(_active(s.x, s.g, lower, upper, free) | s.held, 0.0, s.g) @ s.d  # Newton decrement if undamped
     step = xt - s.x
@@ -145,26 +162,17 @@ def _step(problem, tol, s, multimodal):
     x, f, g, h = jax.tree.map(lambda new, old: jnp.where(accept, new, old), (xt, ft, gt, ht), (s.x, s.f, s.g, s.h))
     smooth = (dec < tol) & (s.lam == 0) & (s.it > 0) & ~s.jump
     stuck = ~(accept & (rho > 1e-4)) & (s.lam >= _LAM_MAX) & (s.it > 0) & ~s.jump  # not even the shortest step helps
-    # ... a minimum if a short probe along the step goes uphill: a kink (smooth slopes would go down)
-    norm = jnp.linalg.norm(s.d)
-    probe = nll(jnp.clip(s.x + 1e-6 * s.d / jnp.where(norm > 0, norm, 1.0), lower, upper), data, core)
-    kink = stuck & (norm > 0) & (probe >= s.f)
     # steps rejected at growing damping while moving a parameter that sits at its kink: hold it there
-    hold = ~accept & ~s.jump & (s.it > 0) & (s.lam >= 1e-2) & multimodal & (jnp.abs(s.x) < _KINK) & (s.d != 0)
+    hold = ~accept & ~s.jump & (s.it > 0) & (s.lam >= 1e-2) & kinkable & (jnp.abs(s.x) < _KINK) & (s.d != 0)
     held = s.held | hold
     lam = jnp.where(s.it == 0, s.lam, _damping(s.lam, rho, accept, tiny))  # the first trial is no step
     lam = jnp.where(jnp.any(hold) | s.jump, 0.0, lam)
     d = _direction(h, g, _active(x, g, lower, upper, free) | held, lam)
     ok = jnp.all(jnp.isfinite(d))  # not positive definite: no step now, more damping next time
     lam = jnp.where(ok, lam, jnp.maximum(lam * 10.0, 1e-4))
-    s = _State(x, f, g, h, jnp.where(ok, d, 0.0), lam, s.it + 1, smooth | stuck | (s.jump & ~accept),
-               smooth | kink, held, False)
-    # at a minimum, jump if that goes lower: off a kink, or to a reflected point
-    jump, released = jax.lax.cond(s.converged, lambda: _jump(problem, tol, s, multimodal),
-                                  lambda: (jnp.zeros_like(x), jnp.zeros_like(held)))
-    go = jnp.any(jump != 0)
-    return s._replace(d=jnp.where(go, jump, s.d), done=s.done & ~go, converged=s.converged & ~go,
-                      held=s.held & ~released, jump=go)
+    new = _State(x, f, g, h, jnp.where(ok, d, 0.0), lam, s.it + 1, smooth | stuck | (s.jump & ~accept),
+                 smooth, held, False, s.refl)
+    return jax.lax.cond(smooth | stuck, lambda: _at_stop(problem, tol, s, new, stuck, multimodal), lambda: new)
 
 # %% ../nbs/11_fit.ipynb #3da35cac
 def multimodal_parameters(core: Core):
@@ -193,7 +201,7 @@ def starting_kicks(problem: FitProblem, n_starts: int = 3, key=None):
         kicks = jnp.concatenate([kicks, u * shift])
     return kicks[:n_starts]
 
-# %% ../nbs/11_fit.ipynb #df74cc3f
+# %% ../nbs/11_fit.ipynb #f197a381
 def _run_starts(problem, kicks, tol, max_iter):
     "Solve from the init, then (if any kick is non-zero) from the lowest reflections of the first minimum and the kicked ones."
     lower, upper = problem.bounds[:, 0], problem.bounds[:, 1]
@@ -204,24 +212,16 @@ def _run_starts(problem, kicks, tol, max_iter):
     finals = jax.vmap(lambda k: _start(x0 + k))(kicks)._replace(f=jnp.full(n_starts, jnp.inf))
     multimodal = multimodal_parameters(problem.core) & problem.free
 
-    def reflections(x):
-        cands, fc = _mirrors(problem, x, multimodal)
-        best = jnp.argsort(fc)[:n_refl]
-        return jnp.where(jnp.isfinite(fc[best])[:, None], cands[best], x)
-
     def body(carry):
-        k, s, finals, refl = carry
+        k, s, finals = carry
         s = _step(problem, tol, s, multimodal)
         end = s.done | (s.it >= max_iter)
         finals = jax.tree.map(lambda all_, one: jnp.where(end, all_.at[k].set(one), all_), finals, s)
-        if n_refl:
-            refl = jax.lax.cond(end & (k == 0), lambda: reflections(s.x), lambda: refl)
         k = jnp.where(end, k + 1, k)
         kicked = finals.x[0] + kicks[jnp.clip(k - n_refl, 0, n_starts - 1)]
-        x = jnp.where(k <= n_refl, refl[jnp.clip(k - 1, 0, max(n_refl - 1, 0))], kicked)
-        return k, jax.tree.map(lambda fresh, cur: jnp.where(end, fresh, cur), _start(jnp.clip(x, lower, upper)), s), finals, refl
-    refl0 = jnp.tile(x0, (max(n_refl, 1), 1))
-    return jax.lax.while_loop(lambda c: c[0] < n_active, body, (0, _start(x0), finals, refl0))[2]
+        x = jnp.where(k <= n_refl, finals.refl[0, jnp.clip(k - 1, 0, 1)], kicked)
+        return k, jax.tree.map(lambda fresh, cur: jnp.where(end, fresh, cur), _start(jnp.clip(x, lower, upper)), s), finals
+    return jax.lax.while_loop(lambda c: c[0] < n_active, body, (0, _start(x0), finals))[2]
 
 
 def _best(problem, kicks, tol, max_iter):
