@@ -143,7 +143,7 @@ def _at_stop(problem, tol, old, s, stuck, multimodal):
     return s._replace(d=jnp.where(go, jump, s.d), done=s.done & ~go, converged=converged & ~go,
                       held=s.held & ~(released & go), jump=go, refl=jnp.where(converged, refl, s.refl))
 
-# %% ../nbs/11_fit.ipynb #78e4a7b2
+# %% ../nbs/11_fit.ipynb #923c2644
 def _step(problem, tol, s, multimodal):
     "One iteration: evaluate the trial point, accept or reject it, choose the next step and damping."
     core, data, _, bounds, free = problem
@@ -170,8 +170,8 @@ def _step(problem, tol, s, multimodal):
     d = _direction(h, g, _active(x, g, lower, upper, free) | held, lam)
     ok = jnp.all(jnp.isfinite(d))  # not positive definite: no step now, more damping next time
     lam = jnp.where(ok, lam, jnp.maximum(lam * 10.0, 1e-4))
-    new = _State(x, f, g, h, jnp.where(ok, d, 0.0), lam, s.it + 1, smooth | stuck | (s.jump & ~accept),
-                 smooth, held, False, s.refl)
+    back = s.jump & ~accept  # a jump that did not go lower: the minimum it left stands
+    new = _State(x, f, g, h, jnp.where(ok, d, 0.0), lam, s.it + 1, smooth | stuck | back, smooth | back, held, False, s.refl)
     return jax.lax.cond(smooth | stuck, lambda: _at_stop(problem, tol, s, new, stuck, multimodal), lambda: new)
 
 # %% ../nbs/11_fit.ipynb #3da35cac
