@@ -37,7 +37,7 @@ def paramset(
     return dict(pdf_type=pdf_type, n_parameters=n, is_scalar=is_scalar, inits=per(inits), bounds=per(bounds),
                 fixed=per(fixed), auxdata=per(auxdata), sigmas=per(sigmas), factors=per(factors))
 
-# %% ../nbs/03_modifiers.ipynb #3d81a4c9
+# %% ../nbs/03_modifiers.ipynb #f1bd070c
 @dataclass(frozen=True)
 class ModifierType:
     "One HistFactory modifier type: what it reads from a spec, which parameters it needs, how it acts."
@@ -55,6 +55,7 @@ class ModifierType:
     shareable: bool = True  # may one modifier name act on several samples
     check: Callable | None = None  # ({key: concrete value or None}, where) -> raise on invalid values
     multimodal: Callable | None = None  # (nominal, *data, code) -> per entry: can it make the NLL multimodal?
+    kink_codes: tuple = ()  # codes whose interpolation has a kink at α = 0 (the fit stops steps there)
 
 
 MODIFIERS = {}
@@ -81,7 +82,7 @@ register(ModifierType("lumi", apply=scale_by_parameter, requirement=lambda n: pa
 register(ModifierType("shapefactor", apply=scale_by_parameter, params="channel_bins",
                       requirement=lambda n: paramset(n=n, is_scalar=False)))
 
-# %% ../nbs/03_modifiers.ipynb #0ac1fc0c
+# %% ../nbs/03_modifiers.ipynb #f91ea976
 def _histosys(alpha, nominal, lo, hi, interp):
     return interp(alpha, nominal, lo, hi)
 
@@ -94,9 +95,10 @@ def _histosys_multimodal(nominal, lo, hi, code):
 register(ModifierType("histosys", combine="add", apply=_histosys, data_keys=("lo_data", "hi_data"),
                       requirement=lambda n: paramset("normal", inits=0.0, bounds=(-5.0, 5.0), auxdata=0.0),
                       interpcodes={"code0": code0, "code2": code2, "code4p": code4p},
-                      default_code="code4p", fallback_code="code0", multimodal=_histosys_multimodal))
+                      default_code="code4p", fallback_code="code0", multimodal=_histosys_multimodal,
+                      kink_codes=("code0",)))
 
-# %% ../nbs/03_modifiers.ipynb #56298980
+# %% ../nbs/03_modifiers.ipynb #6a1bab41
 def _normsys(alpha, nominal, lo, hi, interp):
     return interp(alpha, lo, hi)
 
@@ -115,7 +117,8 @@ def _normsys_multimodal(nominal, lo, hi, code):
 register(ModifierType("normsys", apply=_normsys, data_keys=("lo", "hi"), scalar_data=True, check=_positive_factors,
                       requirement=lambda n: paramset("normal", inits=0.0, bounds=(-5.0, 5.0), auxdata=0.0),
                       interpcodes={"code0": linear_factor, "code1": code1, "code4": code4},
-                      default_code="code4", fallback_code="code1", multimodal=_normsys_multimodal))
+                      default_code="code4", fallback_code="code1", multimodal=_normsys_multimodal,
+                      kink_codes=("code0", "code1")))
 
 # %% ../nbs/03_modifiers.ipynb #05e5d35f
 def _nonnegative(values, where):
