@@ -7,7 +7,7 @@ Docs: https://gradhep.github.io/neos/cli.html.md"""
 # %% auto #0
 __all__ = ['CHECKPOINT', 'OUTPUTS', 'FRAME_KEYS', 'RESUMABLE', 'CONFIG_FLAGS', 'run', 'main']
 
-# %% ../nbs/34_cli.ipynb #a66ba723
+# %% ../nbs/34_cli.ipynb #377d1908
 import argparse
 import functools
 import json
@@ -25,7 +25,7 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-from .cli_options import OBJECTIVES, PRECISIONS, make_parser  # the options, in their own module
+from .cli_options import OBJECTIVES, make_parser  # the options, in their own module (OBJECTIVES: its old path)
 
 # %% ../nbs/34_cli.ipynb #da47262d
 def _mlp(hidden, blobs_out=1):
@@ -129,7 +129,7 @@ def _remove_stale(out, keep):
         if os.path.isfile(os.path.join(out, name)):
             os.remove(os.path.join(out, name))
 
-# %% ../nbs/34_cli.ipynb #b7e4d2a9
+# %% ../nbs/34_cli.ipynb #4569a36a
 class _Plan(NamedTuple):
     "How a run is shown: frames (and held-out metrics) every `every` steps, and the curve of `metric`."
     every: int | None
@@ -164,15 +164,11 @@ def _restore(opt, params0, checkpoint):
 
 def _summary(args, S, res, metric, train_time) -> dict:
     "Final held-out and training metrics, timings and hyperparameters of a run."
-    final = {k: float(v) for k, v in S.evaluator(res.params).items()}
-    last = res.history[-1]  # training-sample metrics of the last step, as the loss computed them
-    final.update({k: v for k, v in last.items() if not k.startswith("heldout_") and k not in ("step", "step_time")})
+    from neos import train
+    final = train.final_metrics(S.evaluator(res.params), res.history)
     hyper = S.ana.hyper(res.params)
-    times = [r["step_time"] for r in res.history]
-    summary = {"objective": args.objective, "steps": args.steps, "steps_done": len(res.history),
-               "train_time_s": train_time, "compile_and_first_step_s": times[0],
-               "mean_step_time_s": float(np.mean(times[1:])) if len(times) > 1 else None,
-               "final": final, "bins": np.asarray(hyper["bins"]).tolist(), "bandwidth": float(hyper["bandwidth"])}
+    summary = {"objective": args.objective, "steps": args.steps, **train.step_stats(res.history),
+               "train_time_s": train_time, "final": final, "bins": np.asarray(hyper["bins"]).tolist(), "bandwidth": float(hyper["bandwidth"])}
     if metric in res.history[0]:
         summary["first_" + metric] = res.history[0][metric]
     return summary
@@ -278,7 +274,7 @@ class _StopOnSignal:
 def _show_warning(message, category, *args, **kwargs):
     print(f"neos train: warning: {message}", file=sys.stderr)
 
-# %% ../nbs/34_cli.ipynb #9e259c41
+# %% ../nbs/34_cli.ipynb #71ac26c2
 CONFIG_FLAGS = dict(objective="objective", steps="steps", batch_size="batch_size", bins="bins", bandwidth="bandwidth",
                     hidden="hidden", lr="learning_rate", seed="seed", learn_bins="learn_bins",
                     learn_bandwidth="learn_bandwidth")  # option → `Training` setting it overrides with --config
@@ -311,8 +307,9 @@ def _workspace(args) -> int:
     from neos import analysis, analysis_train
     try:
         ana, tr = analysis.from_config(args.config)
-        like = ana.init_params(ana.init_network(tr.seed)) if args.params else None
-        params = analysis_train.load_params(args.params, like) if args.params else None
+        params = None
+        if args.params:
+            params = analysis_train.load_params(args.params, ana.init_params(ana.init_network(tr.seed)))
         analysis_train.write_workspace(args.out, ana, params)
     except (ValueError, OSError, zipfile.BadZipFile) as e:
         print(f"neos workspace: error: {_one_line(e)}", file=sys.stderr)
@@ -320,7 +317,7 @@ def _workspace(args) -> int:
     print(f"neos workspace: wrote {args.out}")
     return 0
 
-# %% ../nbs/34_cli.ipynb #e859a0eb
+# %% ../nbs/34_cli.ipynb #d1c71514
 def _summary_line(s, out, resumable: bool = True):
     f = s["final"]
     cls0 = s.get("first_CLs", s.get("first_heldout_soft_CLs"))
@@ -328,8 +325,8 @@ def _summary_line(s, out, resumable: bool = True):
     steps = (f"steps={s['steps']}" if s["steps_done"] == s["steps"] else
              f"INTERRUPTED after {s['steps_done']} of {s['steps']} steps" +
              (f" (continue: neos train --resume {shlex.quote(out)})" if resumable else ""))
-    objective = s["objective"] if isinstance(s["objective"], str) else "+".join(s["objective"])
-    return (f"neos train: objective={objective} {steps} CLs {start}{f.get('CLs', f['heldout_soft_CLs']):.3g}"
+    from neos.analysis_train import objective_name
+    return (f"neos train: objective={objective_name(s['objective'])} {steps} CLs {start}{f.get('CLs', f['heldout_soft_CLs']):.3g}"
             f" | held-out hard: CLs={f['heldout_hard_CLs']:.3g} Z0={f['heldout_hard_Z0']:.3g}"
             f" sigma_mu={f['heldout_hard_sigma_mu']:.3g} | {s['total_time_s']:.0f}s -> {out}")
 

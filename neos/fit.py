@@ -6,8 +6,8 @@ Docs: https://gradhep.github.io/neos/fit.html.md"""
 
 # %% auto #0
 __all__ = ['FitProblem', 'FitResult', 'multimodal_parameters', 'kinked_parameters', 'starting_kicks', 'minimize',
-           'check_poi_value', 'check_solver_options', 'fit_problem', 'FitWarning', 'FitError', 'check_result', 'fit',
-           'fixed_poi_fit']
+           'check_poi_value', 'check_count', 'check_solver_options', 'fit_problem', 'FitWarning', 'FitError',
+           'check_result', 'fit', 'fixed_poi_fit']
 
 # %% ../nbs/11_fit.ipynb #69bdc6e9
 import warnings
@@ -187,26 +187,29 @@ def _step(problem, tol, s, kinks):
                  held, 0, s.refl)
     return jax.lax.cond(smooth | stuck, lambda: _at_stop(problem, tol, s, new, stuck, kinks), lambda: new)
 
-# %% ../nbs/11_fit.ipynb #308b334e
-def multimodal_parameters(core: Core):
-    "(npars,) bool: parameters some entry of which can make the likelihood multimodal (kinks, same-side templates)."
+# %% ../nbs/11_fit.ipynb #b73dbc69
+def _flagged_parameters(core: Core, entry_flags):
+    "(npars,) bool: parameters with a flagged entry; `entry_flags(type, kind, nominal, data, code)` → per-entry flags or None."
     npars, nominal, codes = core.settings.inits.shape[0], core.yields.nominal.ravel(), dict(core.codes)
     mask = jnp.zeros(npars, bool)
     for t, kind in MODIFIERS.items():
-        if kind.multimodal is not None:
-            cells, par = core.layout.cells[t], core.layout.pars[t]
-            flags = jnp.broadcast_to(kind.multimodal(nominal[cells], *core.yields.data[t], codes.get(t)), cells.shape)
+        cells, par = core.layout.cells[t], core.layout.pars[t]
+        flags = entry_flags(kind, nominal[cells], core.yields.data[t], codes.get(t))
+        if flags is not None:
+            flags = jnp.broadcast_to(flags, cells.shape)
             mask = mask | (jax.ops.segment_max(flags.astype(jnp.int32), par, npars) > 0)
     return mask
 
 
+def multimodal_parameters(core: Core):
+    "(npars,) bool: parameters some entry of which can make the likelihood multimodal (kinks, same-side templates)."
+    return _flagged_parameters(core, lambda kind, nominal, data, code: None if kind.multimodal is None
+                               else kind.multimodal(nominal, *data, code))
+
+
 def kinked_parameters(core: Core):
     "(npars,) bool: parameters whose interpolation code has a kink at α = 0 (`ModifierType.kink_codes`)."
-    mask, codes = jnp.zeros(core.settings.inits.shape[0], bool), dict(core.codes)
-    for t, kind in MODIFIERS.items():
-        if codes.get(t) in kind.kink_codes:
-            mask = mask.at[core.layout.pars[t]].set(True)
-    return mask
+    return _flagged_parameters(core, lambda kind, nominal, data, code: code in kind.kink_codes or None)
 
 # %% ../nbs/11_fit.ipynb #dba269ff
 def starting_kicks(problem: FitProblem, n_starts: int = 3, key=None):
@@ -283,7 +286,7 @@ def _minimize_jvp(tol, max_iter, primals, tangents):
     _, dtwice = jax.jvp(lambda x, d, c: 2.0 * nll(x, d, c), (s.x, problem.data, problem.core), (dx, dp.data, dp.core))
     return res, _zero_tangents(res)._replace(pars=dx, twice_nll=dtwice)
 
-# %% ../nbs/11_fit.ipynb #d9d3c3cc
+# %% ../nbs/11_fit.ipynb #ed6a0b8f
 def _check_bounds(init, bounds):
     check_array("init_pars", init)
     check_array("par_bounds", bounds)
@@ -308,13 +311,18 @@ def check_poi_value(poi_value, model, bounds, name="poi_val"):
             raise ValueError(f"{name} must be a finite value within the POI's bounds [{lo}, {hi}], got {mu!r}")
 
 
+def check_count(name, v) -> int:
+    "A positive integer option (`n_starts`, `max_iter`), else a `ValueError` naming it."
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+        raise ValueError(f"{name} must be a positive integer, got {v!r}")
+    return int(v)
+
+
 def check_solver_options(n_starts, tol, max_iter):
     "The solver's options: positive numbers, integer counts."
-    for name, v in (("n_starts", n_starts), ("max_iter", max_iter)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"{name} must be a positive integer, got {v!r}")
+    n_starts, max_iter = check_count("n_starts", n_starts), check_count("max_iter", max_iter)
     check_positive("tol", tol)
-    return int(n_starts), float(tol), int(max_iter)
+    return n_starts, float(tol), max_iter
 
 
 def _check_data(data, model):

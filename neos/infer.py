@@ -8,7 +8,7 @@ Docs: https://gradhep.github.io/neos/infer.html.md"""
 __all__ = ['hypotest_returns', 'hypotest', 'upper_limit', 'discovery_significance', 'fisher_info', 'cramer_rao_uncert',
            'asimov_significance', 'expected_pvalues', 'expected_discovery_significance', 'poi_uncertainty']
 
-# %% ../nbs/12_infer.ipynb #1ba9195d
+# %% ../nbs/12_infer.ipynb #b1c47c81
 import warnings
 from functools import partial
 
@@ -18,7 +18,7 @@ import numpy as np
 from jax.scipy.special import ndtr, ndtri
 
 from . import as_float64, check_array, check_choice, is_concrete
-from .fit import FitResult, check_solver_options, check_poi_value, check_result, fit_problem, minimize, starting_kicks
+from .fit import FitResult, check_count, check_poi_value, check_result, fit_problem, minimize, starting_kicks
 from .nll import nll
 from .pdf import expected_actualdata, expected_auxdata
 
@@ -118,7 +118,7 @@ def _check_poi(model, problem):
 
 _CALCTYPES = ("asymptotics", "toybased")
 
-# %% ../nbs/12_infer.ipynb #fecb5be8
+# %% ../nbs/12_infer.ipynb #99311ced
 def _problem(data, model, init_pars, par_bounds, fixed_params):
     "The validated `FitProblem` of a hypothesis test."
     problem = fit_problem(data, model, init_pars, par_bounds, fixed_params)
@@ -163,7 +163,7 @@ def hypotest(
     "Hypothesis test of `poi_test` like `pyhf.infer.hypotest` (same returns): asymptotic and differentiable, or with toys."
     check_choice("calctype", calctype, _CALCTYPES)
     check_choice("test_stat", test_stat, _TEST_STATS)
-    n_starts = check_solver_options(n_starts, 1.0, 1)[0]
+    n_starts = check_count("n_starts", n_starts)
     if calctype == "toybased":
         from neos.toys import toybased_hypotest  # built on this module
         return toybased_hypotest(poi_test, data, model, init_pars, par_bounds, fixed_params, return_tail_probs,

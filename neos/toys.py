@@ -8,7 +8,7 @@ Docs: https://gradhep.github.io/neos/toys.html.md"""
 __all__ = ['sample_toys', 'ToyDistributions', 'observed_teststats', 'toy_distributions', 'toy_pvalues', 'toybased_hypotest',
            'asymptotic_pvalues']
 
-# %% ../nbs/13_toys.ipynb #c78b592c
+# %% ../nbs/13_toys.ipynb #ded1bb7f
 import warnings
 from functools import partial
 from typing import NamedTuple
@@ -18,7 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.scipy.special import ndtr
 
-from . import as_float64, check_choice
+from . import as_float64, check_choice, check_positive_int
 from .diagnostics import _aux_layout, _aux_scale_width, _batched
 from . import infer
 from .fit import fit, fixed_poi_fit
@@ -61,7 +61,7 @@ def _toy_teststats(key, mu, gen_pars, model, init, bounds, fixed, is_q0, ntoys, 
     q, ok = _batched(lambda x: _teststat(mu, x, model, init, bounds, fixed, is_q0, n_starts), (toys,), batch_size)
     return q.reshape(2, ntoys), ok.reshape(2, ntoys)
 
-# %% ../nbs/13_toys.ipynb #0f1a8712
+# %% ../nbs/13_toys.ipynb #62337adb
 class ToyDistributions(NamedTuple):
     "Observed and Asimov test statistics; the toys' test statistics (converged fits only) for s+b (`poi_test`) and b-only."
     teststat: float
@@ -73,12 +73,6 @@ class ToyDistributions(NamedTuple):
     test_stat: str
 
 
-def _check_count(name, n):
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise TypeError(f"{name} must be a positive integer, got {type(n).__name__} {n!r}")
-    if n <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {n!r}")
-    return int(n)
 
 
 def _prng_key(key, seed):
@@ -132,7 +126,7 @@ def observed_teststats(
     init, bounds, fixed = _test_inputs(poi_test, model, init_pars, par_bounds, fixed_params, test_stat)
     return _observed(poi_test, data, model, init, bounds, fixed, test_stat)[1:]
 
-# %% ../nbs/13_toys.ipynb #0c5e3fef
+# %% ../nbs/13_toys.ipynb #99895dc8
 def toy_distributions(
     poi_test: float,  # the POI value tested (the s+b hypothesis)
     data,  # observed main data followed by the auxdata
@@ -149,12 +143,12 @@ def toy_distributions(
 ) -> ToyDistributions:
     "Test-statistic distributions under s+b and b-only, as pyhf's `ToyCalculator.distributions`, all toys one batch."
     init, bounds, fixed = _test_inputs(poi_test, model, init_pars, par_bounds, fixed_params, test_stat)
-    ntoys, key = _check_count("ntoys", ntoys), _prng_key(key, seed)
-    batch_size = None if batch_size is None else _check_count("batch_size", batch_size)
+    ntoys, key = check_positive_int("ntoys", ntoys), _prng_key(key, seed)
+    batch_size = None if batch_size is None else check_positive_int("batch_size", batch_size)
     gen_pars, q_obs, q_a = _observed(poi_test, data, model, init, bounds, fixed, test_stat)
     is_q0 = test_stat == "q0"
     mu = 0.0 if is_q0 else float(poi_test)
-    n_starts = None if n_starts is None else _check_count("n_starts", n_starts)
+    n_starts = None if n_starts is None else check_positive_int("n_starts", n_starts)
     q, ok = map(np.asarray, _toy_teststats(key, mu, gen_pars, model, init, bounds, fixed, is_q0, ntoys, n_starts, batch_size))
     n_failed = tuple(int(k) for k in (~ok).sum(1))
     if any(n_failed):

@@ -6,9 +6,10 @@ Docs: https://gradhep.github.io/neos/train.html.md"""
 
 # %% auto #0
 __all__ = ['FLAT_RTOL', 'ZMAX', 'Optimizer', 'as_optimizer', 'make_step', 'cache_dir', 'cache_disabled',
-           'enable_compilation_cache', 'persistent', 'FlatLossWarning', 'nonconverged_fraction', 'TrainResult', 'train']
+           'enable_compilation_cache', 'persistent', 'FlatLossWarning', 'final_metrics', 'step_stats',
+           'nonconverged_fraction', 'TrainResult', 'train']
 
-# %% ../nbs/30_train.ipynb #b4de23ce
+# %% ../nbs/30_train.ipynb #fcdad953
 import functools
 import hashlib
 import os
@@ -26,6 +27,7 @@ import numpy as np
 import optax
 from jax.scipy.special import ndtri
 
+from . import check_positive_int
 from .fit import FitWarning
 
 with warnings.catch_warnings():  # tqdm.auto warns on import in Jupyter without ipywidgets (then uses the text bar)
@@ -129,7 +131,7 @@ def enable_compilation_cache(path=None) -> pathlib.Path | None:
     _CACHE["dir"] = folder
     return folder
 
-# %% ../nbs/30_train.ipynb #c68c0544
+# %% ../nbs/30_train.ipynb #8f867773
 @functools.lru_cache(maxsize=1)
 def _code_digest() -> str:
     "sha256 of neos's source files and the versions of what it runs on: any change invalidates compiled steps."
@@ -140,17 +142,17 @@ def _code_digest() -> str:
     return h.hexdigest()
 
 
-def _signature(args) -> str:
-    "The pytree structure, shapes, dtypes and weak types of `args`, as text."
+def _signature(args) -> tuple:
+    "The pytree structure, shapes, dtypes and weak types of `args` (hashable: looked up every step, so no text)."
     leaves, tree = jax.tree_util.tree_flatten(args)
-    return repr((str(tree), [(np.shape(l), str(jnp.result_type(l)), getattr(l, "weak_type", type(l) in (int, float)))
-                             for l in leaves]))
+    return tree, tuple((np.shape(l), str(jnp.result_type(l)), getattr(l, "weak_type", type(l) in (int, float)))
+                       for l in leaves)
 
 
 def _step_file(key, sig) -> pathlib.Path:
     "Where the executable of `key` for arguments of signature `sig` is kept."
     dev = jax.devices()[0]
-    text = repr((key, sig, _code_digest(), dev.platform, dev.device_kind, jax.config.jax_enable_x64))
+    text = repr((key, str(sig[0]), sig[1], _code_digest(), dev.platform, dev.device_kind, jax.config.jax_enable_x64))
     return _CACHE["dir"] / "steps" / (hashlib.sha256(text.encode()).hexdigest() + ".pkl")
 
 # %% ../nbs/30_train.ipynb #707e641f
@@ -188,7 +190,7 @@ def persistent(f: Callable, key) -> Callable:
 
     return call
 
-# %% ../nbs/30_train.ipynb #a5121ce4
+# %% ../nbs/30_train.ipynb #816d3ff9
 FLAT_RTOL = 1e-6  # |grad|·max(|params|, 1) below this fraction of |loss|: the start counts as flat
 ZMAX = float(-ndtri(np.finfo(np.float64).eps / 2))  # beyond this many bandwidths a Gaussian CDF rounds to 0 or 1
 
@@ -219,6 +221,20 @@ def _flat_reason(loss_fn, params, batch) -> str:
             "and a KDE bandwidth much smaller than the bin width all give a zero gradient.")
 
 
+def final_metrics(heldout: dict, history: list) -> dict:
+    "The `heldout` metrics (as floats) and the training-sample metrics of the last step, as the loss computed them."
+    final = {k: float(v) for k, v in heldout.items()}
+    final.update({k: v for k, v in history[-1].items() if not k.startswith("heldout_") and k not in ("step", "step_time")})
+    return final
+
+
+def step_stats(history: list) -> dict:
+    "Steps run, the first step's time (compilation included) and the mean of the others, from a training history."
+    times = [r["step_time"] for r in history]
+    return {"steps_done": len(history), "compile_and_first_step_s": times[0],
+            "mean_step_time_s": float(np.mean(times[1:])) if len(times) > 1 else None}
+
+
 def nonconverged_fraction(history: list) -> float | None:
     "The fraction of the fits in a training history (the `fits`/`fits_failed` the objectives record) that did not converge."
     fits = sum(r.get("fits", 0.0) for r in history)
@@ -243,7 +259,7 @@ def _warn_if_flat(loss: float, grad_norm: float, params, reason: Callable[[], st
                       f"{grad_norm * scale / abs(loss):.1e} < {FLAT_RTOL:g}, and the optimiser will not move it. "
                       + reason(), FlatLossWarning, stacklevel=3)
 
-# %% ../nbs/30_train.ipynb #0872f763
+# %% ../nbs/30_train.ipynb #c0df97b5
 class TrainResult(NamedTuple):
     "What `train` returns (and what `resume` takes): `len(history)` steps were done."
     params: Any
@@ -263,12 +279,6 @@ def _floatify(aux):
     return out
 
 
-def _check_positive_int(name, value):
-    "Raise naming `name` unless `value` is an int > 0."
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a positive int, got {type(value).__name__} {value!r}")
-    if value <= 0:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
 
 
 def _start(opt, params, steps, resume):
@@ -283,7 +293,7 @@ def _start(opt, params, steps, resume):
         raise ValueError("resume.state does not match this optimizer's state for these params")
     return resume.state, list(resume.history)
 
-# %% ../nbs/30_train.ipynb #0e659610
+# %% ../nbs/30_train.ipynb #e0c26f33
 def train(loss_fn: Callable,  # loss(params, batch) -> scalar, or (scalar, aux dict) with has_aux
           params,  # initial parameters (any pytree)
           optimizer,  # optax GradientTransformation or example-libraries triple
@@ -304,12 +314,12 @@ def train(loss_fn: Callable,  # loss(params, batch) -> scalar, or (scalar, aux d
           desc: str = "neos",
           cache_key=None):  # with `enable_compilation_cache`: keep the compiled step on disk under this key (`persistent`)
     "Optimise `params` for `steps` steps or until `stop()`; returns `TrainResult(params, history, state)`."
-    _check_positive_int("steps", steps)
-    _check_positive_int("metrics_every", metrics_every)
+    check_positive_int("steps", steps)
+    check_positive_int("metrics_every", metrics_every)
     if callback_every is not None:
-        _check_positive_int("callback_every", callback_every)
+        check_positive_int("callback_every", callback_every)
     if checkpoint is not None:
-        _check_positive_int("checkpoint_every", checkpoint_every)
+        check_positive_int("checkpoint_every", checkpoint_every)
     if sampler is not None and key is None:
         raise ValueError("sampler needs a PRNG key: pass key=jax.random.PRNGKey(...)")
     has_aux = hasattr(loss_fn, "with_aux") if has_aux is None else has_aux
