@@ -89,15 +89,17 @@ def _damping(lam, rho, accept, tiny):
     # damping keep raising it: no step decreases the NLL, which may be a kink)
     return jnp.where(tiny & (lam <= 1e-2), 0.0, lam)
 
-# %% ../nbs/11_fit.ipynb #bafa1d40
+# %% ../nbs/11_fit.ipynb #f591ce57
 _KINK, _SIDE, _MAX_KINKED = 1e-8, 1e-4, 32  # at a kink below |α| = _KINK; one-sided slopes over _SIDE; at most
 
 
 class _Kinks(NamedTuple):
-    "The parameters the kink rules and reflections apply to (computed once per fit)."
+    "The parameters the kink rules and reflections apply to, and which points they need (computed once per fit)."
     idx: jax.Array  # (k,) up to `_MAX_KINKED` multimodal parameters (those first)
     multimodal: jax.Array  # (k,) whether each of them is multimodal
     kinked: jax.Array  # (npars,) among them, those with a kink at α = 0: steps stop there, they can be held
+    centres: tuple  # static: reflect through 0, and through ±1 if a code jumps there (code 2)
+    sides: bool  # static: a code has a kink at 0, so held parameters need one-sided slopes
 
 
 def _kinks(core: Core, free):
@@ -105,38 +107,46 @@ def _kinks(core: Core, free):
     multimodal = multimodal_parameters(core) & free
     idx = jnp.argsort(~multimodal, stable=True)[: min(multimodal.shape[0], _MAX_KINKED)]
     chosen = jnp.zeros_like(multimodal).at[idx].set(multimodal[idx])
-    return _Kinks(idx, multimodal[idx], chosen & kinked_parameters(core))
+    codes = dict(core.codes)
+    used = lambda attr: any(codes.get(t) in getattr(kind, attr) for t, kind in MODIFIERS.items() if core.layout.pars[t].size)
+    return _Kinks(idx, multimodal[idx], chosen & kinked_parameters(core), (0.0, 1.0, -1.0) if used("jump_codes") else (0.0,),
+                  used("kink_codes"))
 
 
-def _around(problem, x, idx, extra):
-    "NLL (7, k) at `x` with parameter idx[j] reflected through 0, +1, −1 (rows 0–2) or moved by +h, +2h, −h, −2h; and at `extra`."
-    lower, upper = problem.bounds[:, 0], problem.bounds[:, 1]
-    k, h = idx.shape[0], _SIDE
-    moves = jnp.concatenate([2.0 * (jnp.array([0.0, 1.0, -1.0])[:, None] - x[idx][None, :]),
-                             jnp.array([h, 2 * h, -h, -2 * h])[:, None] * jnp.ones((1, k))])  # (7, k)
-    pts = jnp.clip(x + (moves[:, :, None] * jax.nn.one_hot(idx, x.shape[0], dtype=x.dtype)[None]).reshape(7 * k, -1), lower, upper)
+def _around(problem, x, kinks, extra):
+    "NLL (r, k) at `x` with parameter idx[j] reflected through each centre, then (`sides`) moved by +h, +2h, −h, −2h; and at `extra`."
+    lower, upper, idx, h = problem.bounds[:, 0], problem.bounds[:, 1], kinks.idx, _SIDE
+    moves = [2.0 * (c - x[idx]) for c in kinks.centres] + [jnp.full(idx.shape, d) for d in (h, 2 * h, -h, -2 * h)] * kinks.sides
+    moves = jnp.stack(moves)  # (r, k)
+    r, k = moves.shape
+    pts = jnp.clip(x + (moves[:, :, None] * jax.nn.one_hot(idx, x.shape[0], dtype=x.dtype)[None]).reshape(r * k, -1), lower, upper)
     f = jax.vmap(lambda p: nll(p, problem.data, problem.core))(jnp.concatenate([pts, extra[None]]))  # one batched NLL
-    return pts.reshape(7, k, -1), f[:-1].reshape(7, k), f[-1]
+    return pts.reshape(r, k, -1), f[:-1].reshape(r, k), f[-1]
 
 
-def _jump(tol, s, kinks, pts, f):
-    "At a minimum: a step off the kink for held parameters that can go down (kind 1), else to a lower reflection (kind 2), else none; the two lowest reflections."
-    idx, h = kinks.idx, _SIDE
-    held = s.held[idx]
-    right = (4.0 * f[3] - f[4] - 3.0 * s.f) / (2 * h)  # one-sided slopes (second order)
-    left = (3.0 * s.f - 4.0 * f[5] + f[6]) / (2 * h)
-    curv = jnp.maximum(jnp.abs(jnp.diag(s.h)[idx]), 1e-12)
+def _release(tol, s, kinks, f):
+    "Steps moving held parameters off their kink downhill (1-D Newton on the steeper side; `f`: NLL at ±h, ±2h); zero: kink minima."
+    held, h = s.held[kinks.idx], _SIDE
+    right = (4.0 * f[0] - f[1] - 3.0 * s.f) / (2 * h)  # one-sided slopes (second order)
+    left = (3.0 * s.f - 4.0 * f[2] + f[3]) / (2 * h)
+    curv = jnp.maximum(jnp.abs(jnp.diag(s.h)[kinks.idx]), 1e-12)
     gain_r = jnp.where(held & (right < 0), right**2 / curv, 0.0)  # as the Newton decrement
     gain_l = jnp.where(held & (left > 0), left**2 / curv, 0.0)
     go_r = (gain_r > tol) & (gain_r >= gain_l)
     go_l = (gain_l > tol) & ~go_r
     off = jnp.clip(jnp.where(go_r, -right / curv, jnp.where(go_l, -left / curv, 0.0)), -1.0, 1.0)
-    off = jnp.zeros_like(s.x).at[idx].set(off)
-    # reflections: jump to the lowest if it is lower; keep the two lowest as starting points
-    moved = jnp.abs(pts[:3, jnp.arange(idx.shape[0]), idx] - s.x[idx]) > 1e-3
-    fr = jnp.where(kinks.multimodal & ~held & moved, f[:3], jnp.inf).ravel()
+    return jnp.zeros_like(s.x).at[kinks.idx].set(off)
+
+
+def _jump(tol, s, kinks, pts, f):
+    "At a minimum: a step off the kink for held parameters that can go down (kind 1), else to a lower reflection (kind 2), else none; the two lowest reflections."
+    idx, nc, n = kinks.idx, len(kinks.centres), s.x.shape[0]
+    off = _release(tol, s, kinks, f[nc:]) if kinks.sides else jnp.zeros_like(s.x)
+    # reflections: jump to the lowest if it is lower; keep the two lowest as starting points (x itself if fewer)
+    moved = jnp.abs(pts[:nc, jnp.arange(idx.shape[0]), idx] - s.x[idx]) > 1e-3
+    fr = jnp.concatenate([jnp.where(kinks.multimodal & ~s.held[idx] & moved, f[:nc], jnp.inf).ravel(), jnp.full(2, jnp.inf)])
     best = jnp.argsort(fr)[:2]
-    cands = jnp.where(jnp.isfinite(fr[best])[:, None], pts[:3].reshape(-1, s.x.shape[0])[best], s.x)
+    cands = jnp.where(jnp.isfinite(fr[best])[:, None], jnp.concatenate([pts[:nc].reshape(-1, n), jnp.tile(s.x, (2, 1))])[best], s.x)
     lower_by = s.f - fr[best[0]] > jnp.maximum(tol, 1e-12 * jnp.abs(s.f))
     released = jnp.any(off != 0)
     step = jnp.where(released, off, jnp.where(lower_by, cands[0] - s.x, 0.0))
@@ -147,7 +157,7 @@ def _at_stop(problem, tol, old, s, stuck, kinks):
     "Where the Newton iteration stops: is it a minimum (smooth, or a kink: a short probe goes uphill), and jump on from it?"
     norm = jnp.linalg.norm(old.d)
     probe = jnp.clip(old.x + 1e-6 * old.d / jnp.where(norm > 0, norm, 1.0), problem.bounds[:, 0], problem.bounds[:, 1])
-    pts, f, f_probe = _around(problem, s.x, kinks.idx, probe)
+    pts, f, f_probe = _around(problem, s.x, kinks, probe)
     converged = s.converged | (stuck & (norm > 0) & (f_probe >= old.f))
     step, kind, released, refl = _jump(tol, s, kinks, pts, f)
     kind = jnp.where(converged, kind, 0)

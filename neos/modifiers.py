@@ -37,7 +37,7 @@ def paramset(
     return dict(pdf_type=pdf_type, n_parameters=n, is_scalar=is_scalar, inits=per(inits), bounds=per(bounds),
                 fixed=per(fixed), auxdata=per(auxdata), sigmas=per(sigmas), factors=per(factors))
 
-# %% ../nbs/03_modifiers.ipynb #f1bd070c
+# %% ../nbs/03_modifiers.ipynb #229d2df9
 @dataclass(frozen=True)
 class ModifierType:
     "One HistFactory modifier type: what it reads from a spec, which parameters it needs, how it acts."
@@ -56,6 +56,7 @@ class ModifierType:
     check: Callable | None = None  # ({key: concrete value or None}, where) -> raise on invalid values
     multimodal: Callable | None = None  # (nominal, *data, code) -> per entry: can it make the NLL multimodal?
     kink_codes: tuple = ()  # codes whose interpolation has a kink at α = 0 (the fit stops steps there)
+    jump_codes: tuple = ()  # codes whose interpolation jumps at α = ±1 (the fit tries reflections through ±1)
 
 
 MODIFIERS = {}
@@ -82,7 +83,7 @@ register(ModifierType("lumi", apply=scale_by_parameter, requirement=lambda n: pa
 register(ModifierType("shapefactor", apply=scale_by_parameter, params="channel_bins",
                       requirement=lambda n: paramset(n=n, is_scalar=False)))
 
-# %% ../nbs/03_modifiers.ipynb #f91ea976
+# %% ../nbs/03_modifiers.ipynb #6e7dd9ee
 def _histosys(alpha, nominal, lo, hi, interp):
     return interp(alpha, nominal, lo, hi)
 
@@ -96,7 +97,7 @@ register(ModifierType("histosys", combine="add", apply=_histosys, data_keys=("lo
                       requirement=lambda n: paramset("normal", inits=0.0, bounds=(-5.0, 5.0), auxdata=0.0),
                       interpcodes={"code0": code0, "code2": code2, "code4p": code4p},
                       default_code="code4p", fallback_code="code0", multimodal=_histosys_multimodal,
-                      kink_codes=("code0",)))
+                      kink_codes=("code0",), jump_codes=("code2",)))
 
 # %% ../nbs/03_modifiers.ipynb #6a1bab41
 def _normsys(alpha, nominal, lo, hi, interp):
