@@ -54,6 +54,7 @@ bench:  ## speed benchmarks: neos vs references, ratios measured side by side (b
 	$(PY) benchmarks/bench_globalisation.py
 	$(PY) benchmarks/bench_analysis_events.py
 	$(PY) benchmarks/bench_diagnostics.py --pyhf-toys 300
+	$(PY) benchmarks/bench_memory.py --models 30
 
 # docs site (tools/docs/, mkdocs.yml; CONTRIBUTING.md "Docs: why this route"). Needs `pip install -e ".[dev,docs]"`;
 # docs-check also needs Debian's chromium (apt-get update && apt-get install -y chromium).
