@@ -7,14 +7,13 @@ Docs: https://gradhep.github.io/neos/nll.html.md"""
 # %% auto #0
 __all__ = ['nll', 'elementwise_derivatives', 'nll_grad_hess']
 
-# %% ../nbs/10_nll.ipynb #22b23d55
+# %% ../nbs/10_nll.ipynb #281df85b
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jax.scipy.special import gammaln
 
 from .modifiers import MODIFIERS
-from .pdf import Core, constraint_terms, logpdf
+from .pdf import Core, constraint_terms, logpdf, poisson_logpdf
 
 # %% ../nbs/10_nll.ipynb #8b075288
 def nll(pars, data, core: Core):
@@ -76,7 +75,7 @@ def _product_hessian(mul, weight, prod, n_zero, npars):
     return ((v_all.T * c0) @ v_all - _diag(par, c0[cell] * v**2, npars) + cross + cross.T
             + (v_zero.T * c2) @ v_zero - _diag(par, c2[cell] * jnp.where(zero, v, 0.0) ** 2, npars))
 
-# %% ../nbs/10_nll.ipynb #af7de4d1
+# %% ../nbs/10_nll.ipynb #c8f19a26
 def nll_grad_hess(core: Core, pars, data):
     "(NLL, gradient, Hessian) at `pars`, exact, assembled from the cells' derivatives."
     npars, (nsamples, nbins) = pars.shape[0], core.yields.nominal.shape
@@ -95,6 +94,5 @@ def nll_grad_hess(core: Core, pars, data):
             + _diag(mul[3], (rc * a)[mul[4]] * others * mul[2], npars) + _product_hessian(mul, rc * a, prod, n_zero, npars))
     c, dc, d2c = elementwise_derivatives(lambda th: -constraint_terms(core, data[nbins:], th), pars[core.layout.aux_par])
     aux = core.layout.aux_par
-    safe = jnp.where(main > 0, lam, 1.0)  # n log lambda is 0 for n = 0, whatever lambda
-    value = jnp.sum(lam - jnp.where(main > 0, main * jnp.log(safe), 0.0) + gammaln(main + 1.0)) + jnp.sum(c)
+    value = -jnp.sum(poisson_logpdf(main, lam)) + jnp.sum(c)
     return value, jac.T @ r + jax.ops.segment_sum(dc, aux, npars), hess + _diag(aux, d2c, npars)

@@ -26,11 +26,24 @@ from .modifiers import MODIFIERS
 from .spec import ParamSet, interpcodes, parse_channels, user_parameters
 from .structure import Layout, Meta, Settings, Yields, _key, read_yields, structure
 
-# %% ../nbs/06_pdf.ipynb #bae1eaa0
+# %% ../nbs/06_pdf.ipynb #cc84d630
+_LARGE_N = 1e6  # above it, n log λ − λ − log Γ(n + 1) is summed in the cancellation-free form
+
+
+def _stirling_rest(n):
+    "log Γ(n + 1) − (n log n − n) by Stirling's series (exact to float64 for n > 1e3)."
+    return 0.5 * jnp.log(2 * np.pi * n) + 1 / (12 * n) - 1 / (360 * n**3) + 1 / (1260 * n**5)
+
+
 def poisson_logpdf(n, lam):
-    "log Poisson(`n`|`lam`) for real `n` (pyhf's continuous Poisson), NaN-free gradients at `n = lam = 0`."
+    "log Poisson(`n`|`lam`) for real `n` (pyhf's continuous Poisson), NaN-free gradients at `n = lam = 0`, accurate for huge `n`."
     safe_lam = jnp.where((n == 0) & (lam <= 0), 1.0, lam)
-    return n * jnp.log(safe_lam) - lam - gammaln(n + 1.0)
+    large = n > _LARGE_N
+    nl = jnp.where(large, n, 2 * _LARGE_N)  # the branch not taken gets valid inputs: no NaN in gradients
+    d = jnp.where(large, safe_lam, nl) - nl
+    # n log(λ/n) − (λ − n) − (log Γ(n+1) − n log n + n): no terms of size n log n left to cancel
+    stable = nl * jnp.log1p(d / nl) - d - _stirling_rest(nl)
+    return jnp.where(large, stable, n * jnp.log(safe_lam) - lam - gammaln(n + 1.0))
 
 
 def normal_logpdf(x, mu, sigma):
