@@ -89,8 +89,9 @@ def _damping(lam, rho, accept, tiny):
     # damping keep raising it: no step decreases the NLL, which may be a kink)
     return jnp.where(tiny & (lam <= 1e-2), 0.0, lam)
 
-# %% ../nbs/11_fit.ipynb #f591ce57
+# %% ../nbs/11_fit.ipynb #d5082fbf
 _KINK, _SIDE, _MAX_KINKED = 1e-8, 1e-4, 32  # at a kink below |α| = _KINK; one-sided slopes over _SIDE; at most
+_ACROSS = (1.0, 0.6, 0.2)  # a parameter pinned at a symmetric bound is tried at −a·x for each a
 
 
 class _Kinks(NamedTuple):
@@ -113,15 +114,22 @@ def _kinks(core: Core, free):
                   used("kink_codes"))
 
 
+def _across(problem, x):
+    "(len(_ACROSS), npars): `x` with each free parameter pinned at a bound symmetric about 0 moved to −a·x (a in `_ACROSS`)."
+    lower, upper = problem.bounds[:, 0], problem.bounds[:, 1]
+    pinned = problem.free & (lower == -upper) & ((x <= lower) | (x >= upper))
+    return jnp.stack([jnp.where(pinned, -a * x, x) for a in _ACROSS])
+
+
 def _around(problem, x, kinks, extra):
-    "NLL (r, k) at `x` with parameter idx[j] reflected through each centre, then (`sides`) moved by +h, +2h, −h, −2h; and at `extra`."
+    "NLL (r, k) at `x` with parameter idx[j] reflected through each centre, then (`sides`) moved by +h, +2h, −h, −2h; and (e,) at the `extra` (e, npars)."
     lower, upper, idx, h = problem.bounds[:, 0], problem.bounds[:, 1], kinks.idx, _SIDE
     moves = [2.0 * (c - x[idx]) for c in kinks.centres] + [jnp.full(idx.shape, d) for d in (h, 2 * h, -h, -2 * h)] * kinks.sides
     moves = jnp.stack(moves)  # (r, k)
     r, k = moves.shape
     pts = jnp.clip(x + (moves[:, :, None] * jax.nn.one_hot(idx, x.shape[0], dtype=x.dtype)[None]).reshape(r * k, -1), lower, upper)
-    f = jax.vmap(lambda p: nll(p, problem.data, problem.core))(jnp.concatenate([pts, extra[None]]))  # one batched NLL
-    return pts.reshape(r, k, -1), f[:-1].reshape(r, k), f[-1]
+    f = jax.vmap(lambda p: nll(p, problem.data, problem.core))(jnp.concatenate([pts, extra]))  # one batched NLL
+    return pts.reshape(r, k, -1), f[: r * k].reshape(r, k), f[r * k:]
 
 
 def _release(tol, s, kinks, f):
@@ -138,15 +146,17 @@ def _release(tol, s, kinks, f):
     return jnp.zeros_like(s.x).at[kinks.idx].set(off)
 
 
-def _jump(tol, s, kinks, pts, f):
-    "At a minimum: a step off the kink for held parameters that can go down (kind 1), else to a lower reflection (kind 2), else none; the two lowest reflections."
+def _jump(tol, s, kinks, pts, f, across, f_across):
+    "At a minimum: a step off the kink for held parameters that can go down (kind 1), else to a lower reflection or point across (kind 2), else none; the two lowest of those."
     idx, nc, n = kinks.idx, len(kinks.centres), s.x.shape[0]
     off = _release(tol, s, kinks, f[nc:]) if kinks.sides else jnp.zeros_like(s.x)
     # reflections: jump to the lowest if it is lower; keep the two lowest as starting points (x itself if fewer)
     moved = jnp.abs(pts[:nc, jnp.arange(idx.shape[0]), idx] - s.x[idx]) > 1e-3
-    fr = jnp.concatenate([jnp.where(kinks.multimodal & ~s.held[idx] & moved, f[:nc], jnp.inf).ravel(), jnp.full(2, jnp.inf)])
+    fr = jnp.concatenate([jnp.where(kinks.multimodal & ~s.held[idx] & moved, f[:nc], jnp.inf).ravel(),
+                          jnp.where(jnp.any(across != s.x, axis=1), f_across, jnp.inf), jnp.full(2, jnp.inf)])
     best = jnp.argsort(fr)[:2]
-    cands = jnp.where(jnp.isfinite(fr[best])[:, None], jnp.concatenate([pts[:nc].reshape(-1, n), jnp.tile(s.x, (2, 1))])[best], s.x)
+    pool = jnp.concatenate([pts[:nc].reshape(-1, n), across, jnp.tile(s.x, (2, 1))])
+    cands = jnp.where(jnp.isfinite(fr[best])[:, None], pool[best], s.x)
     lower_by = s.f - fr[best[0]] > jnp.maximum(tol, 1e-12 * jnp.abs(s.f))
     released = jnp.any(off != 0)
     step = jnp.where(released, off, jnp.where(lower_by, cands[0] - s.x, 0.0))
@@ -157,9 +167,10 @@ def _at_stop(problem, tol, old, s, stuck, kinks):
     "Where the Newton iteration stops: is it a minimum (smooth, or a kink: a short probe goes uphill), and jump on from it?"
     norm = jnp.linalg.norm(old.d)
     probe = jnp.clip(old.x + 1e-6 * old.d / jnp.where(norm > 0, norm, 1.0), problem.bounds[:, 0], problem.bounds[:, 1])
-    pts, f, f_probe = _around(problem, s.x, kinks, probe)
-    converged = s.converged | (stuck & (norm > 0) & (f_probe >= old.f))
-    step, kind, released, refl = _jump(tol, s, kinks, pts, f)
+    across = _across(problem, s.x)
+    pts, f, f_extra = _around(problem, s.x, kinks, jnp.concatenate([probe[None], across]))
+    converged = s.converged | (stuck & (norm > 0) & (f_extra[0] >= old.f))
+    step, kind, released, refl = _jump(tol, s, kinks, pts, f, across, f_extra[1:])
     kind = jnp.where(converged, kind, 0)
     go = kind > 0
     return s._replace(d=jnp.where(go, step, s.d), done=s.done & ~go, converged=converged & ~go,
