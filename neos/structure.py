@@ -7,9 +7,8 @@ Docs: https://gradhep.github.io/neos/structure.html.md"""
 # %% auto #0
 __all__ = ['MAX_COMPILED_STRUCTURES', 'Meta', 'Layout', 'Settings', 'structure', 'drop_compiled', 'Yields', 'read_yields']
 
-# %% ../nbs/05_structure.ipynb #07c2ef03
+# %% ../nbs/05_structure.ipynb #6becf467
 import collections
-import sys
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -185,18 +184,14 @@ def structure(parsed: dict, codes: dict, poi_name, configs: dict) -> tuple:
     _STRUCTURES.move_to_end(key)
     return _STRUCTURES[key]
 
-# %% ../nbs/05_structure.ipynb #5417eaf9
+# %% ../nbs/05_structure.ipynb #5473355b
 MAX_COMPILED_STRUCTURES = 8  # new model structures whose executables neos keeps (None: no limit)
 _new_structures = 0  # built since the executables were last dropped
 
 
 def drop_compiled():
-    "Free the executables of neos's compiled functions (every module-level `jax.jit` in `neos`); they compile again when used."
-    for name, module in list(sys.modules.items()):
-        if name == "neos" or name.startswith("neos."):
-            for f in list(vars(module).values()):
-                if callable(getattr(f, "clear_cache", None)) and hasattr(f, "lower"):  # a jitted function
-                    f.clear_cache()
+    "Free the compiled code and traces of every jitted function in the process (`jax.clear_caches`: yours too); they compile again when used."
+    jax.clear_caches()
 
 
 def _count_new_structure():
