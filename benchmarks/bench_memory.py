@@ -9,8 +9,10 @@ The models are `neos.testing.random_spec`'s random ones (1-3 channels, every mod
 Prints one line per model and RSS/maps after 10 and after the last. Not a test: numbers depend on the machine.
 """
 import argparse
+import sys
 import time
 import warnings
+from pathlib import Path
 
 import jax
 import numpy as np
@@ -22,11 +24,8 @@ from neos import models as nm
 from neos.fit import FitWarning
 from neos.testing import random_spec
 
-
-def rss_mib() -> float:
-    "Resident memory of this process in MiB (Linux /proc)."
-    with open("/proc/self/status") as f:
-        return int(f.read().split("VmRSS:")[1].split()[0]) / 1024
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_likelihoods import rss_mib  # noqa: E402  (resident memory, MiB)
 
 
 def n_maps() -> int:
