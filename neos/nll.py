@@ -75,7 +75,7 @@ def _product_hessian(mul, weight, prod, n_zero, npars):
     return ((v_all.T * c0) @ v_all - _diag(par, c0[cell] * v**2, npars) + cross + cross.T
             + (v_zero.T * c2) @ v_zero - _diag(par, c2[cell] * jnp.where(zero, v, 0.0) ** 2, npars))
 
-# %% ../nbs/10_nll.ipynb #c8f19a26
+# %% ../nbs/10_nll.ipynb #799016e4
 def nll_grad_hess(core: Core, pars, data):
     "(NLL, gradient, Hessian) at `pars`, exact, assembled from the cells' derivatives."
     npars, (nsamples, nbins) = pars.shape[0], core.yields.nominal.shape
@@ -86,7 +86,8 @@ def nll_grad_hess(core: Core, pars, data):
     m = jnp.where(n_zero == 0, prod, 0.0)
     grad_a, grad_m = _rows(add[4], add[3], add[1], ncells, npars), _rows(mul[4], mul[3], others * mul[1], ncells, npars)
     lam, main = (a * m).reshape(nsamples, nbins).sum(axis=0), data[:nbins]
-    r, w = 1.0 - main / lam, main / lam**2  # first and second derivative of the NLL in lambda
+    ratio = jnp.where(main == 0, 0.0, main / jnp.where(main == 0, 1.0, lam))  # n/λ, 0 for n = 0 even at λ = 0
+    r, w = 1.0 - ratio, jnp.where(main == 0, 0.0, ratio / lam)  # first and second derivative of the NLL in lambda
     rc = jnp.tile(r, nsamples)  # per cell
     jac = (m[:, None] * grad_a + a[:, None] * grad_m).reshape(nsamples, nbins, npars).sum(axis=0)
     cross = (grad_a.T * rc) @ grad_m
