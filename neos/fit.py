@@ -194,7 +194,31 @@ def _at_stop(problem, tol, old, s, stuck, kinks):
     return s._replace(d=jnp.where(go, step, s.d), done=s.done & ~go, converged=converged & ~go,
                       held=s.held & ~(go & (step != 0)), jump=kind, refl=jnp.where(converged, refl, s.refl))
 
-# %% ../nbs/11_fit.ipynb #e3a5573c
+# %% ../nbs/11_fit.ipynb #80cf42f9
+def _cond_any(pred, fn, operands, otherwise):
+    "`fn(operands)` if `pred` else `otherwise`; under `vmap`, `fn` runs (on every lane) only when some lane's `pred` holds."
+    leaves = lambda tree: jax.tree.map(jnp.asarray, tree)
+    operands, otherwise = leaves(operands), leaves(otherwise)
+
+    @jax.custom_batching.custom_vmap
+    def run(pred, operands, otherwise):
+        return jax.lax.cond(pred, fn, lambda _: otherwise, operands)
+
+    @run.def_vmap
+    def _batched(axis_size, in_batched, pred, operands, otherwise):
+        # a plain `lax.cond` with a batched predicate would run `fn` on every call: the points where a
+        # fit stops are tried at every iteration of every fit in the batch, which costs more than the step
+        grow = lambda x, b: x if b else jnp.broadcast_to(x, (axis_size, *jnp.shape(x)))
+        pred, operands, otherwise = (jax.tree.map(grow, x, b) for x, b in zip((pred, operands, otherwise), in_batched))
+
+        def lanes(_):
+            out = jax.vmap(fn)(operands)
+            return jax.tree.map(lambda a, b: jnp.where(pred.reshape(-1, *[1] * (a.ndim - 1)), a, b), out, otherwise)
+        out = jax.lax.cond(jnp.any(pred), lanes, lambda _: otherwise, None)
+        return out, jax.tree.map(lambda _: True, out)
+    return run(pred, operands, otherwise)
+
+# %% ../nbs/11_fit.ipynb #300a2b35
 def _step(problem, tol, s, kinks):
     "One iteration: evaluate the trial point, accept or reject it, choose the next step and damping."
     core, data, _, bounds, free = problem
@@ -221,17 +245,21 @@ def _step(problem, tol, s, kinks):
     held = s.held | hold
     lam = jnp.where(s.it == 0, s.lam, _damping(s.lam, rho, accept, tiny))  # the first trial is no step
     lam = jnp.where(jnp.any(hold) | jumped, 0.0, lam)
-    # not positive definite (a non-convex region): at once a step with 100× the damping, else none now
-    act, lam2 = _active(x, g, lower, upper, free) | held, jnp.maximum(lam * 100.0, 1e-2)
-    d, d2 = _direction(h, g, act, lam), _direction(h, g, act, lam2)
-    ok, ok2 = jnp.all(jnp.isfinite(d)), jnp.all(jnp.isfinite(d2))
-    d, lam = jnp.where(ok, d, d2), jnp.where(ok, lam, jnp.where(ok2, lam2, lam2 * 10.0))
-    ok = ok | ok2
+    # not positive definite (a non-convex region): at once a step with 100× the damping, else none now.
+    # The second try depends on the first, so the two factorisations never run at the same time: two
+    # concurrent batched LAPACK calls can deadlock XLA's CPU thread pool (seen on two cores)
+    act = _active(x, g, lower, upper, free) | held
+    lam = jnp.where(jnp.all(jnp.isfinite(_direction(h, g, act, lam))), lam, jnp.maximum(lam * 100.0, 1e-2))
+    d = _direction(h, g, act, lam)
+    ok = jnp.all(jnp.isfinite(d))
+    lam = jnp.where(ok, lam, lam * 10.0)
     # a rejected reflection leaves the minimum it started from standing; a rejected step off a kink does not
     back, failed = (s.jump == 2) & ~accept, (s.jump == 1) & ~accept
     new = _State(x, f, g, h, jnp.where(ok, d, 0.0), lam, s.it + 1, smooth | stuck | back | failed, smooth | back,
                  held, 0, s.refl)
-    return jax.lax.cond(smooth | stuck, lambda: _at_stop(problem, tol, s, new, stuck, kinks), lambda: new)
+    arrays = kinks[:-2]  # the traced fields; `centres` and `sides` are static
+    at_stop = lambda ops: _at_stop(ops[0], tol, ops[1], ops[2], ops[3], _Kinks(*ops[4], kinks.centres, kinks.sides))
+    return _cond_any(smooth | stuck, at_stop, (problem, s, new, stuck, arrays), new)
 
 # %% ../nbs/11_fit.ipynb #ac23138a
 def _flagged_parameters(core: Core, entry_flags):
