@@ -218,7 +218,7 @@ def _cond_any(pred, fn, operands, otherwise):
         return out, jax.tree.map(lambda _: True, out)
     return run(pred, operands, otherwise)
 
-# %% ../nbs/11_fit.ipynb #300a2b35
+# %% ../nbs/11_fit.ipynb #acef2d91
 def _step(problem, tol, s, kinks):
     "One iteration: evaluate the trial point, accept or reject it, choose the next step and damping."
     core, data, _, bounds, free = problem
@@ -246,11 +246,13 @@ def _step(problem, tol, s, kinks):
     lam = jnp.where(s.it == 0, s.lam, _damping(s.lam, rho, accept, tiny))  # the first trial is no step
     lam = jnp.where(jnp.any(hold) | jumped, 0.0, lam)
     # not positive definite (a non-convex region): at once a step with 100× the damping, else none now.
-    # The second try depends on the first, so the two factorisations never run at the same time: two
-    # concurrent batched LAPACK calls can deadlock XLA's CPU thread pool (seen on two cores)
+    # The retry runs only when needed, after the first try: two concurrent batched LAPACK calls can
+    # deadlock XLA's CPU thread pool (seen on two cores)
     act = _active(x, g, lower, upper, free) | held
-    lam = jnp.where(jnp.all(jnp.isfinite(_direction(h, g, act, lam))), lam, jnp.maximum(lam * 100.0, 1e-2))
     d = _direction(h, g, act, lam)
+    retry = ~jnp.all(jnp.isfinite(d))
+    lam = jnp.where(retry, jnp.maximum(lam * 100.0, 1e-2), lam)
+    d = _cond_any(retry, lambda ops: _direction(*ops), (h, g, act, lam), d)
     ok = jnp.all(jnp.isfinite(d))
     lam = jnp.where(ok, lam, lam * 10.0)
     # a rejected reflection leaves the minimum it started from standing; a rejected step off a kink does not
