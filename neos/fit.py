@@ -194,9 +194,13 @@ def _at_stop(problem, tol, old, s, stuck, kinks):
     return s._replace(d=jnp.where(go, step, s.d), done=s.done & ~go, converged=converged & ~go,
                       held=s.held & ~(go & (step != 0)), jump=kind, refl=jnp.where(converged, refl, s.refl))
 
-# %% ../nbs/11_fit.ipynb #80cf42f9
-def _cond_any(pred, fn, operands, otherwise):
-    "`fn(operands)` if `pred` else `otherwise`; under `vmap`, `fn` runs (on every lane) only when some lane's `pred` holds."
+# %% ../nbs/11_fit.ipynb #ee7988b6
+_LANE_NPARS = 16  # from this many parameters the branches of a fit's iteration run lane by lane (`_cond_any`)
+_LANE_LOOP = 8  # batches up to this size may run `_cond_any`'s branch lane by lane; larger ones all lanes at once
+
+
+def _cond_any(pred, fn, operands, otherwise, by_lane=False):
+    "`fn(operands)` if `pred` else `otherwise`; under `vmap`, `fn` runs only when some lane's `pred` holds (`by_lane`, small batches: only on those lanes)."
     leaves = lambda tree: jax.tree.map(jnp.asarray, tree)
     operands, otherwise = leaves(operands), leaves(otherwise)
 
@@ -211,14 +215,21 @@ def _cond_any(pred, fn, operands, otherwise):
         grow = lambda x, b: x if b else jnp.broadcast_to(x, (axis_size, *jnp.shape(x)))
         pred, operands, otherwise = (jax.tree.map(grow, x, b) for x, b in zip((pred, operands, otherwise), in_batched))
 
-        def lanes(_):
-            out = jax.vmap(fn)(operands)
-            return jax.tree.map(lambda a, b: jnp.where(pred.reshape(-1, *[1] * (a.ndim - 1)), a, b), out, otherwise)
-        out = jax.lax.cond(jnp.any(pred), lanes, lambda _: otherwise, None)
+        if by_lane and axis_size <= _LANE_LOOP:  # fits of a small batch rarely stop together: `fn` on the stopping lanes only
+            def lane(i, out):
+                at = lambda tree: jax.tree.map(lambda a: a[i], tree)
+                res = _cond_any(pred[i], fn, at(operands), at(out), by_lane)  # itself batched again under an outer vmap
+                return jax.tree.map(lambda o, r: o.at[i].set(r), out, res)
+            out = jax.lax.fori_loop(0, axis_size, lane, otherwise)
+        else:
+            def lanes(_):
+                out = jax.vmap(fn)(operands)
+                return jax.tree.map(lambda a, b: jnp.where(pred.reshape(-1, *[1] * (a.ndim - 1)), a, b), out, otherwise)
+            out = jax.lax.cond(jnp.any(pred), lanes, lambda _: otherwise, None)
         return out, jax.tree.map(lambda _: True, out)
     return run(pred, operands, otherwise)
 
-# %% ../nbs/11_fit.ipynb #acef2d91
+# %% ../nbs/11_fit.ipynb #5a982682
 def _step(problem, tol, s, kinks):
     "One iteration: evaluate the trial point, accept or reject it, choose the next step and damping."
     core, data, _, bounds, free = problem
@@ -252,7 +263,7 @@ def _step(problem, tol, s, kinks):
     d = _direction(h, g, act, lam)
     retry = ~jnp.all(jnp.isfinite(d))
     lam = jnp.where(retry, jnp.maximum(lam * 100.0, 1e-2), lam)
-    d = _cond_any(retry, lambda ops: _direction(*ops), (h, g, act, lam), d)
+    d = _cond_any(retry, lambda ops: _direction(*ops), (h, g, act, lam), d, x.shape[0] >= _LANE_NPARS)
     ok = jnp.all(jnp.isfinite(d))
     lam = jnp.where(ok, lam, lam * 10.0)
     # a rejected reflection leaves the minimum it started from standing; a rejected step off a kink does not
@@ -261,7 +272,8 @@ def _step(problem, tol, s, kinks):
                  held, 0, s.refl)
     arrays = kinks[:-2]  # the traced fields; `centres` and `sides` are static
     at_stop = lambda ops: _at_stop(ops[0], tol, ops[1], ops[2], ops[3], _Kinks(*ops[4], kinks.centres, kinks.sides))
-    return _cond_any(smooth | stuck, at_stop, (problem, s, new, stuck, arrays), new)
+    by_lane = x.shape[0] >= _LANE_NPARS  # a large model's stop costs more than a loop over the lanes
+    return _cond_any(smooth | stuck, at_stop, (problem, s, new, stuck, arrays), new, by_lane)
 
 # %% ../nbs/11_fit.ipynb #ac23138a
 def _flagged_parameters(core: Core, entry_flags):
