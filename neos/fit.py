@@ -42,7 +42,7 @@ class FitResult(NamedTuple):
     n_iter: jax.Array  # Newton iterations of the selected start
     multiple_minima: jax.Array  # another start converged to a minimum higher by more than the tolerance
 
-# %% ../nbs/11_fit.ipynb #ec1ddccf
+# %% ../nbs/11_fit.ipynb #529b7faa
 _LAM_MIN, _LAM_MAX = 1e-12, 1e12
 
 
@@ -59,7 +59,8 @@ class _State(NamedTuple):
     x: jax.Array  # current point, with its NLL, gradient and Hessian
     f: jax.Array
     g: jax.Array
-    h: jax.Array
+    h: jax.Array  # (the Gauss–Newton matrix where the Hessian was not positive definite: the model `d` came from)
+    gn: jax.Array  # the Gauss–Newton matrix at `x`
     d: jax.Array  # the step to try next
     lam: jax.Array  # the damping `d` was computed with
     it: jax.Array
@@ -72,7 +73,7 @@ class _State(NamedTuple):
 
 def _start(x0):
     n = x0.shape[0]
-    return _State(x0, jnp.inf, jnp.zeros(n), jnp.eye(n), jnp.zeros(n), jnp.zeros(()), 0, False, False,
+    return _State(x0, jnp.inf, jnp.zeros(n), jnp.eye(n), jnp.eye(n), jnp.zeros(n), jnp.zeros(()), 0, False, False,
                   jnp.zeros(n, bool), 0, jnp.tile(x0, (2, 1)))
 
 # %% ../nbs/11_fit.ipynb #46062796
@@ -229,7 +230,7 @@ def _cond_any(pred, fn, operands, otherwise, by_lane=False):
         return out, jax.tree.map(lambda _: True, out)
     return run(pred, operands, otherwise)
 
-# %% ../nbs/11_fit.ipynb #5a982682
+# %% ../nbs/11_fit.ipynb #3f768f28
 def _step(problem, tol, s, kinks):
     "One iteration: evaluate the trial point, accept or reject it, choose the next step and damping."
     core, data, _, bounds, free = problem
@@ -240,14 +241,14 @@ def _step(problem, tol, s, kinks):
     for c in kinks.centres[1:]:  # and just before a jump (α = ±1), so that it does not creep towards it; from there it may cross
         stop = kinks.jumping & ((s.x - c) * (xt - c) < 0) & (jnp.abs(s.x - c) > 2 * _JUMP_GAP) & ~jumped
         xt = jnp.where(stop, c + jnp.sign(s.x - c) * _JUMP_GAP, xt)
-    ft, gt, ht = nll_grad_hess(core, xt, data)
+    ft, gt, ht, gnt = nll_grad_hess(core, xt, data, gauss_newton=True)
     dec = -jnp.where(_active(s.x, s.g, lower, upper, free) | s.held, 0.0, s.g) @ s.d  # Newton decrement if undamped
     step = xt - s.x
     pred = -(s.g @ step + 0.5 * step @ s.h @ step)  # decrease the quadratic model predicts
     rho = jnp.where(pred > 0, (s.f - ft) / jnp.where(pred > 0, pred, 1.0), -1.0)
     tiny = jnp.isfinite(ft) & (dec < tol) & (dec > 0) & (ft <= s.f + 1e-13 * jnp.abs(s.f)) & ~jumped
     accept = jnp.isfinite(ft) & jnp.where(jumped, ft < s.f, (rho > 1e-4) | (s.it == 0) | tiny)
-    x, f, g, h = jax.tree.map(lambda new, old: jnp.where(accept, new, old), (xt, ft, gt, ht), (s.x, s.f, s.g, s.h))
+    x, f, g, h, gn = jax.tree.map(lambda new, old: jnp.where(accept, new, old), (xt, ft, gt, ht, gnt), (s.x, s.f, s.g, s.h, s.gn))
     smooth = (dec < tol) & (s.lam == 0) & (s.it > 0) & ~jumped
     stuck = ~(accept & (rho > 1e-4)) & (s.lam >= _LAM_MAX) & (s.it > 0) & ~jumped  # not even the shortest step helps
     # steps rejected at growing damping while moving a parameter that sits at its kink: hold it there
@@ -256,23 +257,22 @@ def _step(problem, tol, s, kinks):
     held = s.held | hold
     lam = jnp.where(s.it == 0, s.lam, _damping(s.lam, rho, accept, tiny))  # the first trial is no step
     lam = jnp.where(jnp.any(hold) | jumped, 0.0, lam)
-    # not positive definite (a non-convex region): at once a step with 100× the damping, else none now.
-    # The retry runs only when needed, after the first try: two concurrent batched LAPACK calls can
-    # deadlock XLA's CPU thread pool (seen on two cores)
+    # not positive definite (a non-convex region): the step from the Gauss–Newton matrix, which then is
+    # the model the step is judged by; else (singular) none now. The retry runs only when needed, after
+    # the first try: two concurrent batched LAPACK calls can deadlock XLA's CPU thread pool (seen on two cores)
+    by_lane = x.shape[0] >= _LANE_NPARS  # a large model's branch costs more than a loop over the lanes
     act = _active(x, g, lower, upper, free) | held
     d = _direction(h, g, act, lam)
     retry = ~jnp.all(jnp.isfinite(d))
-    lam = jnp.where(retry, jnp.maximum(lam * 100.0, 1e-2), lam)
-    d = _cond_any(retry, lambda ops: _direction(*ops), (h, g, act, lam), d, x.shape[0] >= _LANE_NPARS)
+    h, d = _cond_any(retry, lambda ops: (ops[1], _direction(*ops[1:])), (h, gn, g, act, lam), (h, d), by_lane)
     ok = jnp.all(jnp.isfinite(d))
-    lam = jnp.where(ok, lam, lam * 10.0)
+    lam = jnp.where(ok, lam, jnp.maximum(lam * 10.0, 1e-4))
     # a rejected reflection leaves the minimum it started from standing; a rejected step off a kink does not
     back, failed = (s.jump == 2) & ~accept, (s.jump == 1) & ~accept
-    new = _State(x, f, g, h, jnp.where(ok, d, 0.0), lam, s.it + 1, smooth | stuck | back | failed, smooth | back,
+    new = _State(x, f, g, h, gn, jnp.where(ok, d, 0.0), lam, s.it + 1, smooth | stuck | back | failed, smooth | back,
                  held, 0, s.refl)
     arrays = kinks[:-2]  # the traced fields; `centres` and `sides` are static
     at_stop = lambda ops: _at_stop(ops[0], tol, ops[1], ops[2], ops[3], _Kinks(*ops[4], kinks.centres, kinks.sides))
-    by_lane = x.shape[0] >= _LANE_NPARS  # a large model's stop costs more than a loop over the lanes
     return _cond_any(smooth | stuck, at_stop, (problem, s, new, stuck, arrays), new, by_lane)
 
 # %% ../nbs/11_fit.ipynb #ac23138a
@@ -361,7 +361,7 @@ def _best(problem, kicks, tol, max_iter):
     s = jax.tree.map(lambda a: a[k], states)
     return s, FitResult(s.x, 2.0 * s.f, ok[k], s.it, jnp.any(higher))
 
-# %% ../nbs/11_fit.ipynb #21db8bbf
+# %% ../nbs/11_fit.ipynb #a04f2be7
 @partial(jax.custom_jvp, nondiff_argnums=(2, 3))
 def minimize(problem: FitProblem, kicks, tol: float = 1e-12, max_iter: int = 100) -> FitResult:
     "Solve `problem` from its init and the `kicks` (k, npars) of `starting_kicks`; the lowest converged minimum."
@@ -383,7 +383,8 @@ def _minimize_jvp(tol, max_iter, primals, tangents):
     # parameters not solved for follow their inputs: fixed ones the init, those held at a bound the bound
     dx_out = jnp.where(~free, dp.init, jnp.where(at_lo, dp.bounds[:, 0], jnp.where(at_hi, dp.bounds[:, 1], 0.0)))
     _, rhs = jax.jvp(jax.grad(nll), (s.x, problem.data, problem.core), (dx_out, dp.data, dp.core))
-    h = jnp.where(inner[:, None] & inner[None, :], s.h, jnp.eye(s.x.shape[0], dtype=s.x.dtype))
+    hess = nll_grad_hess(problem.core, s.x, problem.data)[2]  # exact: the solver's `h` may be Gauss–Newton
+    h = jnp.where(inner[:, None] & inner[None, :], hess, jnp.eye(s.x.shape[0], dtype=s.x.dtype))
     dx = jnp.where(inner, -jnp.linalg.solve(h, jnp.where(inner, rhs, 0.0)), dx_out)
     _, dtwice = jax.jvp(lambda x, d, c: 2.0 * nll(x, d, c), (s.x, problem.data, problem.core), (dx, dp.data, dp.core))
     return res, _zero_tangents(res)._replace(pars=dx, twice_nll=dtwice)

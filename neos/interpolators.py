@@ -32,7 +32,7 @@ def code4p(alpha, nom, lo, hi):
     inside = a2 * (a2 * (a2 * 3.0 - 10.0) + 15.0) * a + alpha * s
     return jnp.where(alpha < -1, alpha * d_dn, jnp.where(alpha > 1, alpha * d_up, inside))
 
-# %% ../nbs/02_interpolators.ipynb #5723a6b6
+# %% ../nbs/02_interpolators.ipynb #3ac0add5
 def linear_factor(alpha, lo, hi):
     "Multiplicative code 0 (ROOT's piecewise-linear normalisation): 1 + alpha (hi - 1) above 0, 1 + alpha (1 - lo) below."
     return 1.0 + code0(alpha, 1.0, lo, hi)
@@ -54,9 +54,10 @@ _CODE4_AINV = np.array([[15 / 16, -15 / 16, -7 / 16, -7 / 16, 1 / 16, -1 / 16],
 
 def code4(alpha, lo, hi):
     "Multiplicative code 4: code 1 for |alpha| >= 1, a 6th-order polynomial (smooth at ±1) inside."
-    alpha, lo, hi = jnp.broadcast_arrays(alpha, lo, hi)
+    lo, hi = jnp.broadcast_arrays(lo, hi)  # the coefficients once per template, not per alpha
     log_lo, log_hi = jnp.log(lo), jnp.log(hi)
     b = jnp.stack([hi - 1, lo - 1, log_hi * hi, -log_lo * lo, log_hi**2 * hi, log_lo**2 * lo])
     c = jnp.tensordot(_CODE4_AINV, b, axes=1)
     inside = 1.0 + alpha * (c[0] + alpha * (c[1] + alpha * (c[2] + alpha * (c[3] + alpha * (c[4] + alpha * c[5])))))
-    return jnp.where(alpha >= 1, hi**alpha, jnp.where(alpha > -1, inside, lo ** (-alpha)))
+    outside = jnp.exp(alpha * jnp.where(alpha >= 1, log_hi, -log_lo))  # hi**alpha, lo**-alpha: one exp, logs reused
+    return jnp.where((alpha > -1) & (alpha < 1), inside, outside)

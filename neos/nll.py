@@ -75,9 +75,14 @@ def _product_hessian(mul, weight, prod, n_zero, npars):
     return ((v_all.T * c0) @ v_all - _diag(par, c0[cell] * v**2, npars) + cross + cross.T
             + (v_zero.T * c2) @ v_zero - _diag(par, c2[cell] * jnp.where(zero, v, 0.0) ** 2, npars))
 
-# %% ../nbs/10_nll.ipynb #799016e4
-def nll_grad_hess(core: Core, pars, data):
-    "(NLL, gradient, Hessian) at `pars`, exact, assembled from the cells' derivatives."
+# %% ../nbs/10_nll.ipynb #898f4403
+def nll_grad_hess(
+    core: Core,  # the model's arrays (`model.core`)
+    pars,  # (npars,) where to evaluate
+    data,  # main data followed by auxiliary data
+    gauss_newton: bool = False,  # also return the Gauss–Newton matrix (positive semi-definite)
+):
+    "(NLL, gradient, Hessian) at `pars`, exact, assembled from the cells' derivatives; (…, Gauss–Newton matrix) with `gauss_newton`."
     npars, (nsamples, nbins) = pars.shape[0], core.yields.nominal.shape
     ncells, ent = nsamples * nbins, _entries(core, pars)
     add, mul = ent["add"], ent["mul"]
@@ -91,9 +96,11 @@ def nll_grad_hess(core: Core, pars, data):
     rc = jnp.tile(r, nsamples)  # per cell
     jac = (m[:, None] * grad_a + a[:, None] * grad_m).reshape(nsamples, nbins, npars).sum(axis=0)
     cross = (grad_a.T * rc) @ grad_m
-    hess = ((jac.T * w) @ jac + cross + cross.T + _diag(add[3], (rc * m)[add[4]] * add[2], npars)
+    outer = (jac.T * w) @ jac
+    hess = (outer + cross + cross.T + _diag(add[3], (rc * m)[add[4]] * add[2], npars)
             + _diag(mul[3], (rc * a)[mul[4]] * others * mul[2], npars) + _product_hessian(mul, rc * a, prod, n_zero, npars))
     c, dc, d2c = elementwise_derivatives(lambda th: -constraint_terms(core, data[nbins:], th), pars[core.layout.aux_par])
     aux = core.layout.aux_par
     value = -jnp.sum(poisson_logpdf(main, lam)) + jnp.sum(c)
-    return value, jac.T @ r + jax.ops.segment_sum(dc, aux, npars), hess + _diag(aux, d2c, npars)
+    out = value, jac.T @ r + jax.ops.segment_sum(dc, aux, npars), hess + _diag(aux, d2c, npars)
+    return out + (outer + _diag(aux, d2c, npars),) if gauss_newton else out
