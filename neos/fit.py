@@ -230,7 +230,7 @@ def _cond_any(pred, fn, operands, otherwise, by_lane=False):
         return out, jax.tree.map(lambda _: True, out)
     return run(pred, operands, otherwise)
 
-# %% ../nbs/11_fit.ipynb #3f768f28
+# %% ../nbs/11_fit.ipynb #81f7534b
 def _step(problem, tol, s, kinks):
     "One iteration: evaluate the trial point, accept or reject it, choose the next step and damping."
     core, data, _, bounds, free = problem
@@ -257,14 +257,19 @@ def _step(problem, tol, s, kinks):
     held = s.held | hold
     lam = jnp.where(s.it == 0, s.lam, _damping(s.lam, rho, accept, tiny))  # the first trial is no step
     lam = jnp.where(jnp.any(hold) | jumped, 0.0, lam)
-    # not positive definite (a non-convex region): the step from the Gauss–Newton matrix, which then is
-    # the model the step is judged by; else (singular) none now. The retry runs only when needed, after
-    # the first try: two concurrent batched LAPACK calls can deadlock XLA's CPU thread pool (seen on two cores)
+    # not positive definite (a non-convex region): smooth codes step with the Gauss–Newton matrix, which
+    # then is the model the step is judged by; kinked ones with 100× the damping; else none now. The retry
+    # runs only when needed, after the first try: two concurrent batched LAPACK calls can deadlock XLA's
+    # CPU thread pool (seen on two cores)
     by_lane = x.shape[0] >= _LANE_NPARS  # a large model's branch costs more than a loop over the lanes
     act = _active(x, g, lower, upper, free) | held
     d = _direction(h, g, act, lam)
     retry = ~jnp.all(jnp.isfinite(d))
-    h, d = _cond_any(retry, lambda ops: (ops[1], _direction(*ops[1:])), (h, gn, g, act, lam), (h, d), by_lane)
+    if kinks.sides:
+        lam = jnp.where(retry, jnp.maximum(lam * 100.0, 1e-2), lam)
+        d = _cond_any(retry, lambda ops: _direction(*ops), (h, g, act, lam), d, by_lane)
+    else:
+        h, d = _cond_any(retry, lambda ops: (ops[1], _direction(*ops[1:])), (h, gn, g, act, lam), (h, d), by_lane)
     ok = jnp.all(jnp.isfinite(d))
     lam = jnp.where(ok, lam, jnp.maximum(lam * 10.0, 1e-4))
     # a rejected reflection leaves the minimum it started from standing; a rejected step off a kink does not
