@@ -42,7 +42,7 @@ class FitResult(NamedTuple):
     n_iter: jax.Array  # Newton iterations of the selected start
     multiple_minima: jax.Array  # another start converged to a minimum higher by more than the tolerance
 
-# %% ../nbs/11_fit.ipynb #529b7faa
+# %% ../nbs/11_fit.ipynb #33fc21f6
 _LAM_MIN, _LAM_MAX = 1e-12, 1e12
 
 
@@ -60,7 +60,7 @@ class _State(NamedTuple):
     f: jax.Array
     g: jax.Array
     h: jax.Array  # (the Gauss–Newton matrix where the Hessian was not positive definite: the model `d` came from)
-    gn: jax.Array  # the Gauss–Newton matrix at `x`
+    gn: jax.Array  # the Gauss–Newton matrix at `x` (not computed for kinked or jumping codes, which do not use it)
     d: jax.Array  # the step to try next
     lam: jax.Array  # the damping `d` was computed with
     it: jax.Array
@@ -230,7 +230,7 @@ def _cond_any(pred, fn, operands, otherwise, by_lane=False):
         return out, jax.tree.map(lambda _: True, out)
     return run(pred, operands, otherwise)
 
-# %% ../nbs/11_fit.ipynb #81f7534b
+# %% ../nbs/11_fit.ipynb #5d53f74c
 def _step(problem, tol, s, kinks):
     "One iteration: evaluate the trial point, accept or reject it, choose the next step and damping."
     core, data, _, bounds, free = problem
@@ -241,14 +241,15 @@ def _step(problem, tol, s, kinks):
     for c in kinks.centres[1:]:  # and just before a jump (α = ±1), so that it does not creep towards it; from there it may cross
         stop = kinks.jumping & ((s.x - c) * (xt - c) < 0) & (jnp.abs(s.x - c) > 2 * _JUMP_GAP) & ~jumped
         xt = jnp.where(stop, c + jnp.sign(s.x - c) * _JUMP_GAP, xt)
-    ft, gt, ht, gnt = nll_grad_hess(core, xt, data, gauss_newton=True)
+    ft, gt, ht, *gnt = nll_grad_hess(core, xt, data, gauss_newton=not kinks.sides)
     dec = -jnp.where(_active(s.x, s.g, lower, upper, free) | s.held, 0.0, s.g) @ s.d  # Newton decrement if undamped
     step = xt - s.x
     pred = -(s.g @ step + 0.5 * step @ s.h @ step)  # decrease the quadratic model predicts
     rho = jnp.where(pred > 0, (s.f - ft) / jnp.where(pred > 0, pred, 1.0), -1.0)
     tiny = jnp.isfinite(ft) & (dec < tol) & (dec > 0) & (ft <= s.f + 1e-13 * jnp.abs(s.f)) & ~jumped
     accept = jnp.isfinite(ft) & jnp.where(jumped, ft < s.f, (rho > 1e-4) | (s.it == 0) | tiny)
-    x, f, g, h, gn = jax.tree.map(lambda new, old: jnp.where(accept, new, old), (xt, ft, gt, ht, gnt), (s.x, s.f, s.g, s.h, s.gn))
+    x, f, g, h = jax.tree.map(lambda new, old: jnp.where(accept, new, old), (xt, ft, gt, ht), (s.x, s.f, s.g, s.h))
+    gn = jnp.where(accept, gnt[0], s.gn) if gnt else s.gn
     smooth = (dec < tol) & (s.lam == 0) & (s.it > 0) & ~jumped
     stuck = ~(accept & (rho > 1e-4)) & (s.lam >= _LAM_MAX) & (s.it > 0) & ~jumped  # not even the shortest step helps
     # steps rejected at growing damping while moving a parameter that sits at its kink: hold it there

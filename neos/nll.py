@@ -75,7 +75,7 @@ def _product_hessian(mul, weight, prod, n_zero, npars):
     return ((v_all.T * c0) @ v_all - _diag(par, c0[cell] * v**2, npars) + cross + cross.T
             + (v_zero.T * c2) @ v_zero - _diag(par, c2[cell] * jnp.where(zero, v, 0.0) ** 2, npars))
 
-# %% ../nbs/10_nll.ipynb #898f4403
+# %% ../nbs/10_nll.ipynb #764b419f
 def nll_grad_hess(
     core: Core,  # the model's arrays (`model.core`)
     pars,  # (npars,) where to evaluate
@@ -102,5 +102,6 @@ def nll_grad_hess(
     c, dc, d2c = elementwise_derivatives(lambda th: -constraint_terms(core, data[nbins:], th), pars[core.layout.aux_par])
     aux = core.layout.aux_par
     value = -jnp.sum(poisson_logpdf(main, lam)) + jnp.sum(c)
-    out = value, jac.T @ r + jax.ops.segment_sum(dc, aux, npars), hess + _diag(aux, d2c, npars)
-    return out + (outer + _diag(aux, d2c, npars),) if gauss_newton else out
+    constraint = _diag(aux, d2c, npars)
+    out = value, jac.T @ r + jax.ops.segment_sum(dc, aux, npars), hess + constraint
+    return out + (outer + constraint,) if gauss_newton else out
