@@ -15,10 +15,10 @@ import numpy as np
 from .modifiers import MODIFIERS
 from .pdf import Core, constraint_terms, logpdf, poisson_logpdf
 
-# %% ../nbs/10_nll.ipynb #8b075288
-def nll(pars, data, core: Core):
-    "The negative log-likelihood −log L(`pars` | `data`) of the model with arrays `core`."
-    return -logpdf(core, pars, data)
+# %% ../nbs/10_nll.ipynb #a6aeead4
+def nll(pars, data, core: Core, effects=None):
+    "The negative log-likelihood −log L(`pars` | `data`) of the model with arrays `core` (`effects`: the entries' at `pars`, if known)."
+    return -logpdf(core, pars, data, effects)
 
 
 def elementwise_derivatives(f, x):

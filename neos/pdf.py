@@ -109,7 +109,7 @@ def suggested_fixed(core: Core):
     "(npars,) bool: configured fixed flags, else pyhf's rule from the yields (no uncertainty: fixed)."
     return jnp.where(core.settings.fixed_set, core.settings.fixed, derived_inputs(core)["fixed"])
 
-# %% ../nbs/06_pdf.ipynb #86e392ba
+# %% ../nbs/06_pdf.ipynb #4bebdb53
 def expected_actualdata(core: Core, pars):
     "Expected main data (nbins,)."
     return rates(core, pars).sum(axis=0)
@@ -131,10 +131,11 @@ def constraint_terms(core: Core, auxdata, theta):
     return jnp.where(pois, poiss, gauss)
 
 
-def logpdf(core: Core, pars, data):
-    "Full log-likelihood (scalar); `data` = main data followed by auxiliary data."
+def logpdf(core: Core, pars, data, effects=None):
+    "Full log-likelihood (scalar); `data` = main data followed by auxiliary data; `effects`: `entry_effects(core, pars)` if known."
     nmain = core.yields.nominal.shape[1]
-    main = jnp.sum(poisson_logpdf(data[:nmain], expected_actualdata(core, pars)))
+    lam = (rates(core, pars) if effects is None else combine_effects(core, effects)).sum(axis=0)
+    main = jnp.sum(poisson_logpdf(data[:nmain], lam))
     return main + jnp.sum(constraint_terms(core, data[nmain:], pars[core.layout.aux_par]))
 
 # %% ../nbs/06_pdf.ipynb #56c7ac80

@@ -78,7 +78,7 @@ def fd_hessian(
                           for j in range(x.size)] for i in range(x.size)])
     return (4 * central(h / 2) - central(h)) / 3
 
-# %% ../nbs/01_testing.ipynb #78f0dfa0
+# %% ../nbs/01_testing.ipynb #674d83b8
 def plain(obj):
     "A copy of `obj` with arrays turned into lists (JSON-ready), e.g. a spec holding jax arrays."
     return json.loads(json.dumps(obj, default=lambda x: np.asarray(x).tolist()))
@@ -88,7 +88,8 @@ def pyhf_model(spec: dict, parameters=(), poi_name="mu", modifier_settings=None)
     "The `pyhf.Model` of `spec` with measurement `parameters` (pyhf's numpy backend)."
     import pyhf
 
-    pyhf.set_backend("numpy")
+    if pyhf.tensorlib.name != "numpy":  # switching resets the optimizer: a caller's tolerance would be lost
+        pyhf.set_backend("numpy")
     kwargs = {} if modifier_settings is None else {"modifier_settings": modifier_settings}
     return pyhf.Model({"channels": plain(spec)["channels"], "parameters": plain(list(parameters))},
                       poi_name=poi_name, **kwargs)
