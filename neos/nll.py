@@ -51,31 +51,32 @@ def _products(u, cell, ncells):
     others = jnp.where(n_zero[cell] == 0, prod[cell] / safe, jnp.where(zero & (n_zero[cell] == 1), prod[cell], 0.0))
     return prod, n_zero, others
 
-# %% ../nbs/10_nll.ipynb #4ed6e72d
+# %% ../nbs/10_nll.ipynb #c6629724
 def _rows(cell, par, values, ncells, npars):
     "(cells, npars) matrix with `values` added at (cell, par)."
     return jnp.zeros((ncells, npars), values.dtype).at[cell, par].add(values)
 
 
 def _diag(par, values, npars):
-    return jnp.diag(jax.ops.segment_sum(values, par, npars))
+    "(npars,) the `values` summed per parameter: a diagonal."
+    return jax.ops.segment_sum(values, par, npars)
 
 
 def _product_hessian(mul, weight, prod, n_zero, npars):
-    "Σ_cells weight · (pair terms of ∇²M): the low-rank form above."
+    "Σ_cells weight · (pair terms of ∇²M) (the low-rank form above) as (L, R, diagonal): L R + (L R)ᵀ + diag."
     u, du, _, par, cell = mul
     ncells = weight.shape[0]
     zero = u == 0
     v = du / jnp.where(zero, 1.0, u)
     w = weight * prod  # per cell
     v_all, v_zero = _rows(cell, par, v, ncells, npars), _rows(cell, par, jnp.where(zero, v, 0.0), ncells, npars)
-    v_rest = v_all - v_zero
     c0, c1, c2 = (w * (n_zero == k) for k in (0, 1, 2))
-    cross = (v_zero.T * c1) @ v_rest
-    return ((v_all.T * c0) @ v_all - _diag(par, c0[cell] * v**2, npars) + cross + cross.T
-            + (v_zero.T * c2) @ v_zero - _diag(par, c2[cell] * jnp.where(zero, v, 0.0) ** 2, npars))
+    # the symmetric products enter halved, so that every term has the form L R + (L R)ᵀ
+    left = jnp.concatenate([0.5 * v_all.T * c0, v_zero.T * c1, 0.5 * v_zero.T * c2], axis=1)
+    right = jnp.concatenate([v_all, v_all - v_zero, v_zero])
+    return left, right, -_diag(par, c0[cell] * v**2, npars) - _diag(par, c2[cell] * jnp.where(zero, v, 0.0) ** 2, npars)
 
-# %% ../nbs/10_nll.ipynb #764b419f
+# %% ../nbs/10_nll.ipynb #b32f698c
 def nll_grad_hess(
     core: Core,  # the model's arrays (`model.core`)
     pars,  # (npars,) where to evaluate
@@ -95,13 +96,14 @@ def nll_grad_hess(
     r, w = 1.0 - ratio, jnp.where(main == 0, 0.0, ratio / lam)  # first and second derivative of the NLL in lambda
     rc = jnp.tile(r, nsamples)  # per cell
     jac = (m[:, None] * grad_a + a[:, None] * grad_m).reshape(nsamples, nbins, npars).sum(axis=0)
-    cross = (grad_a.T * rc) @ grad_m
     outer = (jac.T * w) @ jac
-    hess = (outer + cross + cross.T + _diag(add[3], (rc * m)[add[4]] * add[2], npars)
-            + _diag(mul[3], (rc * a)[mul[4]] * others * mul[2], npars) + _product_hessian(mul, rc * a, prod, n_zero, npars))
+    left, right, diag = _product_hessian(mul, rc * a, prod, n_zero, npars)
+    # the cross terms ∇A ∇Mᵀ and the product's pair terms: one matrix product, cells × 4 long
+    half = jnp.concatenate([grad_a.T * rc, left], axis=1) @ jnp.concatenate([grad_m, right])
+    diag = diag + _diag(add[3], (rc * m)[add[4]] * add[2], npars) + _diag(mul[3], (rc * a)[mul[4]] * others * mul[2], npars)
     c, dc, d2c = elementwise_derivatives(lambda th: -constraint_terms(core, data[nbins:], th), pars[core.layout.aux_par])
     aux = core.layout.aux_par
     value = -jnp.sum(poisson_logpdf(main, lam)) + jnp.sum(c)
     constraint = _diag(aux, d2c, npars)
-    out = value, jac.T @ r + jax.ops.segment_sum(dc, aux, npars), hess + constraint
-    return out + (outer + constraint,) if gauss_newton else out
+    out = value, jac.T @ r + jax.ops.segment_sum(dc, aux, npars), outer + half + half.T + jnp.diag(diag + constraint)
+    return out + (outer + jnp.diag(constraint),) if gauss_newton else out
