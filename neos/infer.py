@@ -22,13 +22,14 @@ from .fit import FitResult, check_count, check_poi_value, check_result, fit_prob
 from .nll import nll
 from .pdf import expected_actualdata, expected_auxdata
 
-# %% ../nbs/12_infer.ipynb #f599ce5f
+# %% ../nbs/12_infer.ipynb #6ed39027
 def _fits(problem, inits, frees, n_starts, datas=None):
-    "Fits of `problem` with each (init, free) pair (and data set of `datas`), all starts of all fits in one vmapped solve."
+    "Fits of `problem` with each (init, free) pair (and data set of `datas`, else `problem.data`), all starts of all fits in one vmapped solve."
     def one(init, free, data):
-        p = problem._replace(init=init, free=free, data=problem.data if datas is None else data)
+        p = problem._replace(init=init, free=free, data=data)
         return minimize(p, starting_kicks(p, n_starts))
-    return jax.vmap(one)(inits, frees, inits if datas is None else datas)
+    data_axis = None if datas is None else 0
+    return jax.vmap(one, in_axes=(0, 0, data_axis))(inits, frees, problem.data if datas is None else datas)
 
 
 def _envelope_pars(pars, problem, init, free, envelope=True):
