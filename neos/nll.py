@@ -62,19 +62,21 @@ def _diag(par, values, npars):
     return jax.ops.segment_sum(values, par, npars)
 
 
-def _product_hessian(mul, weight, prod, n_zero, npars):
-    "Σ_cells weight · (pair terms of ∇²M) (the low-rank form above) as (L, R, diagonal): L R + (L R)ᵀ + diag."
+def _product_hessian(add, mul, a, weight, prod, n_zero, npars):
+    "Σ_cells weight · (∇A ∇Mᵀ + ∇M ∇Aᵀ + A · pair terms of ∇²M) (the rank-2 form above) as (L, R, diagonal): L R + (L R)ᵀ + diag."
     u, du, _, par, cell = mul
     ncells = weight.shape[0]
-    zero = u == 0
+    zero, z = u == 0, n_zero[cell]
     v = du / jnp.where(zero, 1.0, u)
-    w = weight * prod  # per cell
-    v_all, v_zero = _rows(cell, par, v, ncells, npars), _rows(cell, par, jnp.where(zero, v, 0.0), ncells, npars)
-    c0, c1, c2 = (w * (n_zero == k) for k in (0, 1, 2))
-    # the symmetric products enter halved, so that every term has the form L R + (L R)ᵀ
-    left = jnp.concatenate([0.5 * v_all.T * c0, v_zero.T * c1, 0.5 * v_zero.T * c2], axis=1)
-    right = jnp.concatenate([v_all, v_all - v_zero, v_zero])
-    return left, right, -_diag(par, c0[cell] * v**2, npars) - _diag(par, c2[cell] * jnp.where(zero, v, 0.0) ** 2, npars)
+    s = jnp.where(n_zero <= 2, weight * prod, 0.0)  # per cell; cells with three zero factors have no terms
+    # per cell by its number of zero factors (0, 1, 2): L = ∇A + A·(V/2, V − V₀, V₀/2) (no ∇A with
+    # two: ∇M = 0) and R = (V, V₀, V₀); L filled as (parameters × cells): a product of untransposed operands
+    share = jnp.where(z == 0, 0.5, jnp.where(z == 1, ~zero, 0.5 * zero))
+    left = _rows(jnp.concatenate([add[3], par]), jnp.concatenate([add[4], cell]),
+                 jnp.concatenate([jnp.where(n_zero[add[4]] == 2, 0.0, s[add[4]] * add[1]), (s * a)[cell] * share * v]), npars, ncells)
+    c0, c2 = (weight * a * prod * (n_zero == k) for k in (0, 2))
+    diag = -_diag(par, c0[cell] * v**2, npars) - _diag(par, c2[cell] * jnp.where(zero, v, 0.0) ** 2, npars)
+    return left, _rows(cell, par, jnp.where((z == 0) | zero, v, 0.0), ncells, npars), diag
 
 # %% ../nbs/10_nll.ipynb #b32f698c
 def nll_grad_hess(
@@ -90,20 +92,22 @@ def nll_grad_hess(
     a = core.yields.nominal.ravel() + jax.ops.segment_sum(add[0], add[4], ncells)
     prod, n_zero, others = _products(mul[0], mul[4], ncells)
     m = jnp.where(n_zero == 0, prod, 0.0)
-    grad_a, grad_m = _rows(add[4], add[3], add[1], ncells, npars), _rows(mul[4], mul[3], others * mul[1], ncells, npars)
     lam, main = (a * m).reshape(nsamples, nbins).sum(axis=0), data[:nbins]
     ratio = jnp.where(main == 0, 0.0, main / jnp.where(main == 0, 1.0, lam))  # n/λ, 0 for n = 0 even at λ = 0
     r, w = 1.0 - ratio, jnp.where(main == 0, 0.0, ratio / lam)  # first and second derivative of the NLL in lambda
     rc = jnp.tile(r, nsamples)  # per cell
-    jac = (m[:, None] * grad_a + a[:, None] * grad_m).reshape(nsamples, nbins, npars).sum(axis=0)
-    outer = (jac.T * w) @ jac
-    left, right, diag = _product_hessian(mul, rc * a, prod, n_zero, npars)
-    # the cross terms ∇A ∇Mᵀ and the product's pair terms: one matrix product, cells × 4 long
-    half = jnp.concatenate([grad_a.T * rc, left], axis=1) @ jnp.concatenate([grad_m, right])
+    # the Jacobian of λ straight from the entries (a cell's bin is its index mod nbins), and its
+    # transpose filled as well: summing over samples, or a product of a transposed operand, costs more
+    bins, jpar = jnp.concatenate([add[4], mul[4]]) % nbins, jnp.concatenate([add[3], mul[3]])
+    dlam = jnp.concatenate([m[add[4]] * add[1], a[mul[4]] * others * mul[1]])
+    jac, jac_t = _rows(bins, jpar, dlam, nbins, npars), _rows(jpar, bins, dlam, npars, nbins)
+    outer = (jac_t * w) @ jac
+    left, right, diag = _product_hessian(add, mul, a, rc, prod, n_zero, npars)
+    half = left @ right  # the cross terms ∇A ∇Mᵀ and the product's pair terms: one (cells long) product
     diag = diag + _diag(add[3], (rc * m)[add[4]] * add[2], npars) + _diag(mul[3], (rc * a)[mul[4]] * others * mul[2], npars)
     c, dc, d2c = elementwise_derivatives(lambda th: -constraint_terms(core, data[nbins:], th), pars[core.layout.aux_par])
     aux = core.layout.aux_par
     value = -jnp.sum(poisson_logpdf(main, lam)) + jnp.sum(c)
     constraint = _diag(aux, d2c, npars)
-    out = value, jac.T @ r + jax.ops.segment_sum(dc, aux, npars), outer + half + half.T + jnp.diag(diag + constraint)
+    out = value, jac_t @ r + jax.ops.segment_sum(dc, aux, npars), outer + half + half.T + jnp.diag(diag + constraint)
     return out + (outer + jnp.diag(constraint),) if gauss_newton else out
