@@ -22,7 +22,7 @@ import numpy as np
 from . import as_float64, check_array, check_positive, is_concrete
 from .nll import nll, nll_grad_hess
 from .modifiers import MODIFIERS
-from .pdf import Core, _fixed, constraint_inputs, entry_effects
+from .pdf import Core, _fixed, constraint_inputs, constraint_terms, entry_effects, poisson_logpdf
 
 # %% ../nbs/11_fit.ipynb #7151b3fd
 class FitProblem(NamedTuple):
@@ -140,24 +140,46 @@ def _around(problem, x, kinks, extra):
     r, k = moves.shape
     values = jnp.clip(x[idx] + moves, lower[idx], upper[idx])  # parameter idx[j] at point (r, j)
     pts = jnp.broadcast_to(x, (r, k, x.shape[0])).at[:, jnp.arange(k), idx].set(values)
-    return pts, _moved_nlls(problem, x, idx, values, pts), jax.vmap(lambda p: nll(p, problem.data, problem.core))(extra)
+    return pts, _moved_nlls(problem, x, idx, values), jax.vmap(lambda p: nll(p, problem.data, problem.core))(extra)
 
 
-def _moved_nlls(problem, x, idx, values, pts):
-    "NLL (r, k) at the points `pts`, which differ from `x` in parameter idx[j] only (set to values[r, j])."
-    core, k = problem.core, idx.shape[0]
-    slot = jnp.full(x.shape[0], -1, jnp.int32).at[idx].set(jnp.arange(k, dtype=jnp.int32))  # j of each parameter
-    # an entry's effect depends on its own parameter only: one evaluation with all k moved serves every
-    # point of a row (a point's entries are those at x but for its parameter's): k times fewer
-    # interpolations (exponentials) than evaluating each point afresh; row 0 is x itself
-    effects = jax.vmap(lambda v: entry_effects(core, x.at[idx].set(v)))(jnp.concatenate([x[idx][None], values]))
-    at_x = {t: e[0] for t, e in effects.items()}
+def _by_combine(core: Core, effects: dict, combine: str):
+    "(values (rows, K), parameters (K,), cells (K,)) of the entries of the types combined by `combine` ('add', 'mul')."
+    types = [t for t in sorted(MODIFIERS) if MODIFIERS[t].combine == combine]
+    cat = lambda arrays, axis=0: jnp.concatenate(arrays, axis=axis)
+    return (cat([effects[t] for t in types], axis=1), cat([core.layout.pars[t] for t in types]),
+            cat([core.layout.cells[t] for t in types]))
 
-    def row(moved, pts_r):
-        def point(j, p):
-            return nll(p, problem.data, core, {t: jnp.where(slot[core.layout.pars[t]] == j, moved[t], at_x[t]) for t in at_x})
-        return jax.vmap(point)(jnp.arange(k), pts_r)
-    return jax.vmap(row)({t: e[1:] for t, e in effects.items()}, pts)
+
+def _moved_nlls(problem, x, idx, values):
+    "NLL (r, k) at the points that differ from `x` in parameter idx[j] only (set to values[r, j])."
+    core, data, k, r = problem.core, problem.data, idx.shape[0], values.shape[0]
+    (nsamples, nbins), nominal = core.yields.nominal.shape, core.yields.nominal.ravel()
+    ncells = nominal.shape[0]
+    slot = jnp.full(x.shape[0], k, jnp.int32).at[idx].set(jnp.arange(k, dtype=jnp.int32))  # j of each parameter; k: none
+    # an entry's effect depends on its own parameter only: one evaluation with all k moved serves a
+    # whole row, and a point changes the cells of its parameter's entries only, so its rates are those
+    # at x with the changes of its own entries (scattered into (r, k, cells)); row 0 is x itself
+    rows = jnp.concatenate([x[idx][None], values])
+    full = jax.vmap(lambda v: x.at[idx].set(v))(rows)
+    effects = jax.vmap(lambda p: entry_effects(core, p))(full)
+    (add, par_a, cell_a), (mul, par_m, cell_m) = _by_combine(core, effects, "add"), _by_combine(core, effects, "mul")
+    at = (jnp.arange(r)[:, None], slot[par_a], cell_a), (jnp.arange(r)[:, None], slot[par_m], cell_m)
+    grid = lambda fill, dtype=x.dtype: jnp.full((r, k + 1, ncells), fill, dtype)
+    shift = grid(0.0).at[at[0]].add(add[1:] - add[0])[:, :k]
+    zero = mul == 0
+    safe = jnp.where(zero, 1.0, mul)
+    ratio = grid(1.0).at[at[1]].multiply(safe[1:] / safe[0])[:, :k]  # of the products of the non-zero factors
+    zeros = jax.ops.segment_sum(zero[0].astype(jnp.int32), cell_m, ncells) + grid(0, jnp.int32).at[at[1]].add(
+        zero[1:].astype(jnp.int32) - zero[0])[:, :k]
+    shifted = nominal + jax.ops.segment_sum(add[0], cell_a, ncells) + shift
+    rate = shifted * jnp.where(zeros == 0, jax.ops.segment_prod(safe[0], cell_m, ncells) * ratio, 0.0)
+    main = jnp.sum(poisson_logpdf(data[:nbins], rate.reshape(r, k, nsamples, nbins).sum(axis=2)), axis=-1)
+    # each constraint term depends on one parameter too
+    aux = core.layout.aux_par
+    terms = jax.vmap(lambda p: constraint_terms(core, data[nbins:], p[aux]))(full)
+    moved = jnp.zeros((r, k + 1), x.dtype).at[:, slot[aux]].add(terms[1:] - terms[0])[:, :k]
+    return -(main + jnp.sum(terms[0]) + moved)
 
 
 def _release(tol, s, kinks, f):
@@ -480,8 +502,9 @@ def fit_problem(
     init = as_float64(cfg.suggested_init() if init_pars is None else init_pars)
     bounds = as_float64(cfg.suggested_bounds() if par_bounds is None else par_bounds)
     # (a list of bools converts on the host: jnp.asarray on one takes ~1 µs per entry)
+    on_host = fixed_params is not None and all(map(is_concrete, jax.tree.leaves(fixed_params)))
     fixed = _fixed(model.core) if fixed_params is None else jnp.asarray(
-        np.asarray(fixed_params, dtype=bool) if is_concrete(fixed_params) else fixed_params, dtype=bool)
+        np.asarray(fixed_params, dtype=bool) if on_host else fixed_params, dtype=bool)
     for name, x, shape in (("init_pars", init, (n,)), ("par_bounds", bounds, (n, 2)), ("fixed_params", fixed, (n,))):
         if x.shape != shape:
             raise ValueError(f"{name} must have shape {shape} for this model, got {x.shape}")
