@@ -32,6 +32,7 @@ class FitProblem(NamedTuple):
     init: jax.Array  # (npars,) initial values (and the values of fixed parameters)
     bounds: jax.Array  # (npars, 2)
     free: jax.Array  # (npars,) bool
+    multimodal: jax.Array | None = None  # (npars,) bool `multimodal_parameters(core)` if known (once per model); else computed in the fit
 
 
 class FitResult(NamedTuple):
@@ -111,9 +112,9 @@ class _Kinks(NamedTuple):
     sides: bool  # static: a code has a kink at 0 or a jump at ±1, so held parameters need one-sided slopes
 
 
-def _kinks(core: Core, free):
-    "`_Kinks` of the free parameters of `core`."
-    multimodal, interpolated = multimodal_parameters(core) & free, interpolated_parameters(core) & free
+def _kinks(core: Core, free, multimodal=None):
+    "`_Kinks` of the free parameters of `core` (`multimodal`: its `multimodal_parameters`, if known)."
+    multimodal, interpolated = _multimodal(core, multimodal) & free, interpolated_parameters(core) & free
     order = jnp.where(multimodal, 0, jnp.where(interpolated, 1, 2))  # multimodal first, then interpolated
     idx = jnp.argsort(order, stable=True)[: min(multimodal.shape[0], _MAX_KINKED)]
     chosen = jnp.zeros_like(multimodal).at[idx].set(multimodal[idx])
@@ -273,7 +274,7 @@ def _cond_any(pred, fn, operands, otherwise, by_lane=False):
 # %% ../nbs/11_fit.ipynb #ef5e2e71
 def _step(problem, tol, s, kinks):
     "One iteration: evaluate the trial point, accept or reject it, choose the next step and damping."
-    core, data, _, bounds, free = problem
+    core, data, _, bounds, free, _ = problem
     lower, upper = bounds[:, 0], bounds[:, 1]
     jumped = s.jump > 0
     xt = jnp.clip(s.x + s.d, lower, upper)
@@ -344,6 +345,23 @@ def multimodal_parameters(core: Core):
                                else kind.multimodal(nominal, *data, code))
 
 
+def _multimodal(core: Core, known=None):
+    "`multimodal_parameters(core)`, or `known` if given (`FitProblem.multimodal`)."
+    return multimodal_parameters(core) if known is None else known
+
+
+_multimodal_parameters = jax.jit(multimodal_parameters)
+
+
+def _model_multimodal(model):
+    "`multimodal_parameters` of a model, computed once per model (it depends on the yields only: ~0.3 ms a fit on a 120-parameter model); None if its yields are traced."
+    if not all(map(is_concrete, jax.tree.leaves(model.yields))):
+        return None
+    if "_multimodal_cache" not in vars(model):
+        model._multimodal_cache = _multimodal_parameters(model.core)
+    return model._multimodal_cache
+
+
 def kinked_parameters(core: Core):
     "(npars,) bool: parameters whose interpolation code has a kink at α = 0 (`ModifierType.kink_codes`)."
     return _flagged_parameters(core, lambda kind, nominal, data, code: code in kind.kink_codes or None)
@@ -370,7 +388,7 @@ def constraint_widths(core: Core):
 def starting_kicks(problem: FitProblem, n_starts: int = 3, key=None):
     "(n_starts, npars): none, then moves of the multimodal free parameters by ±1σ, then random within ±2σ (`minimize` uses rows 1.. after two reflections)."
     init = problem.init
-    shift = constraint_widths(problem.core) * (problem.free & multimodal_parameters(problem.core))
+    shift = constraint_widths(problem.core) * (problem.free & _multimodal(problem.core, problem.multimodal))
     kicks = jnp.stack([jnp.zeros_like(init), shift, -shift])
     if n_starts > 3:
         u = jax.random.uniform(jax.random.PRNGKey(0) if key is None else key, (n_starts - 3, init.shape[0]), minval=-2.0, maxval=2.0)
@@ -387,7 +405,7 @@ def _run_starts(problem, kicks, tol, max_iter):
     x0 = jnp.where(problem.free, jnp.clip(problem.init, lower, upper), problem.init)
     kept = lambda st: st._replace(h=None, gn=None)  # each start's final state without the matrices (copied every iteration)
     finals = kept(jax.vmap(lambda k: _start(x0 + k))(kicks)._replace(f=jnp.full(n_starts, jnp.inf)))
-    kinks = _kinks(problem.core, problem.free)
+    kinks = _kinks(problem.core, problem.free, problem.multimodal)
 
     def body(carry):
         k, s, finals = carry
@@ -514,7 +532,7 @@ def fit_problem(
         check_poi_value(poi_value, model, bounds)
         init, fixed = init.at[cfg.poi_index].set(as_float64(poi_value)), fixed.at[cfg.poi_index].set(True)
     _check_bounds(init, bounds)
-    return FitProblem(model.core, _check_data(data, model), init, bounds, ~fixed)
+    return FitProblem(model.core, _check_data(data, model), init, bounds, ~fixed, _model_multimodal(model))
 
 # %% ../nbs/11_fit.ipynb #2614434d
 class FitWarning(UserWarning):
