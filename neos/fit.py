@@ -53,7 +53,7 @@ def _direction(h, g, act, lam):
     hm = jnp.where(act[:, None] | act[None, :], eye, h)
     scale = jnp.maximum(jnp.abs(jnp.diag(hm)), 1e-12)
     # `h` is symmetric by construction and LAPACK reads one triangle: no symmetrising copy
-    chol = jax.lax.linalg.cholesky(hm + lam * jnp.diag(scale), symmetrize_input=False)
+    chol = jnp.linalg.cholesky(hm + lam * jnp.diag(scale), symmetrize_input=False)
     return jnp.where(act, 0.0, -jax.scipy.linalg.cho_solve((chol, True), jnp.where(act, 0.0, g)))
 
 
