@@ -48,6 +48,7 @@ demos-full:  ## run the demo notebooks at full length (NEOS_DEMO_FULL=1), slow c
 
 bench:  ## speed benchmarks: neos vs references, ratios measured side by side (bench_train: the table of issue 15, JSON in benchmarks/results/; BENCH_ARGS=--quick)
 	$(PY) benchmarks/bench_hypotest.py
+	$(PY) benchmarks/bench_small_floor.py --iterations 3
 	$(PY) benchmarks/bench_seed_step.py
 	$(PY) benchmarks/bench_train.py $(BENCH_ARGS)
 	$(PY) benchmarks/bench_likelihoods.py --quick
