@@ -21,7 +21,7 @@ import numpy as np
 
 from . import as_float64, check_array, check_positive, is_concrete
 from .nll import _products, nll, nll_grad_hess
-from .modifiers import MODIFIERS
+from .modifiers import MODIFIERS, combined_types
 from .pdf import Core, _fixed, constraint_inputs, constraint_terms, entry_effects, poisson_logpdf
 
 # %% ../nbs/11_fit.ipynb #7151b3fd
@@ -146,7 +146,7 @@ def _around(problem, x, kinks, extra):
 
 def _by_combine(core: Core, effects: dict, combine: str):
     "(values (rows, K), parameters (K,), cells (K,)) of the entries of the types combined by `combine` ('add', 'mul')."
-    types = [t for t in sorted(MODIFIERS) if MODIFIERS[t].combine == combine]
+    types = combined_types(combine)
     cat = lambda arrays, axis=0: jnp.concatenate(arrays, axis=axis)
     return (cat([effects[t] for t in types], axis=1), cat([core.layout.pars[t] for t in types]),
             cat([core.layout.cells[t] for t in types]))
@@ -274,7 +274,7 @@ def _cond_any(pred, fn, operands, otherwise, by_lane=False):
 # %% ../nbs/11_fit.ipynb #ef5e2e71
 def _step(problem, tol, s, kinks):
     "One iteration: evaluate the trial point, accept or reject it, choose the next step and damping."
-    core, data, _, bounds, free, _ = problem
+    core, data, bounds, free = problem.core, problem.data, problem.bounds, problem.free
     lower, upper = bounds[:, 0], bounds[:, 1]
     jumped = s.jump > 0
     xt = jnp.clip(s.x + s.d, lower, upper)

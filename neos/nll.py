@@ -12,7 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .modifiers import MODIFIERS
+from .modifiers import MODIFIERS, combined_types
 from .pdf import Core, constraint_terms, logpdf, poisson_logpdf
 
 # %% ../nbs/10_nll.ipynb #a6aeead4
@@ -32,13 +32,14 @@ def elementwise_derivatives(f, x):
 def _entries(core, pars):
     "{combine: (values, first derivatives, second derivatives, parameters, cells)} of all entries."
     nominal, codes = core.yields.nominal.ravel(), dict(core.codes)
-    parts = {"add": [], "mul": []}
-    for t, kind in sorted(MODIFIERS.items()):
-        cells, par = core.layout.cells[t], core.layout.pars[t]
+
+    def entries(t):
+        kind, cells, par = MODIFIERS[t], core.layout.cells[t], core.layout.pars[t]
         interp = kind.interpcodes.get(codes.get(t))
         effect = lambda theta: kind.apply(theta, nominal[cells], *core.yields.data[t], interp=interp)
-        parts[kind.combine].append((*elementwise_derivatives(effect, pars[par]), par, cells))
+        return (*elementwise_derivatives(effect, pars[par]), par, cells)
     empty = (jnp.zeros(0, pars.dtype),) * 3 + (jnp.zeros(0, jnp.int32),) * 2
+    parts = {mode: [entries(t) for t in combined_types(mode)] for mode in ("add", "mul")}
     return {mode: tuple(jnp.concatenate([p[k] for p in ps] + [empty[k]]) for k in range(5)) for mode, ps in parts.items()}
 
 # %% ../nbs/10_nll.ipynb #e2fdf647

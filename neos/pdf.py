@@ -22,7 +22,7 @@ from jax.scipy.special import gammaln
 from fastcore.basics import patch
 
 from . import is_concrete
-from .modifiers import MODIFIERS
+from .modifiers import MODIFIERS, combined_types
 from .spec import ParamSet, interpcodes, parse_channels, user_parameters
 from .structure import Layout, Meta, Settings, Yields, _key, read_yields, structure
 
@@ -75,7 +75,7 @@ def combine_effects(core: Core, effects: dict):
     "Rates (samples, bins) from per-type entry effects: nominal plus shifts, times the product of factors."
     nominal = core.yields.nominal.ravel()
     pick = lambda combine, pad: jnp.concatenate(
-        [effects[t] for t in sorted(MODIFIERS) if MODIFIERS[t].combine == combine] + [jnp.full(1, pad, nominal.dtype)])
+        [effects[t] for t in combined_types(combine)] + [jnp.full(1, pad, nominal.dtype)])
     shifted = nominal + pick("add", 0.0)[core.layout.add_table].sum(axis=1)
     return (shifted * jnp.prod(pick("mul", 1.0)[core.layout.mul_table], axis=1)).reshape(core.yields.nominal.shape)
 

@@ -16,7 +16,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .modifiers import MODIFIERS
+from .modifiers import MODIFIERS, combined_types
 from .spec import ParamSet, collect, parameter_sets
 
 # %% ../nbs/05_structure.ipynb #a94e17db
@@ -92,7 +92,7 @@ def _entries(found, offsets, sidx, bins, nbins):
 # %% ../nbs/05_structure.ipynb #f6f96cee
 def _table(cells, ncells, combine):
     "(ncells, n): per cell, the indices of its entries among all entries of the types that `combine`."
-    flat = np.concatenate([c for t, c in cells.items() if MODIFIERS[t].combine == combine] + [np.zeros(0, np.int32)])
+    flat = np.concatenate([cells[t] for t in combined_types(combine) if t in cells] + [np.zeros(0, np.int32)])
     counts = np.bincount(flat, minlength=ncells)
     table = np.full((ncells, max(1, counts.max(initial=0))), flat.size, np.int32)
     order = np.argsort(flat, kind="stable")
