@@ -353,13 +353,20 @@ def _multimodal(core: Core, known=None):
 _multimodal_parameters = jax.jit(multimodal_parameters)
 
 
-def _model_multimodal(model):
-    "`multimodal_parameters` of a model, computed once per model (it depends on the yields only: ~0.2 ms a fit on a 120-parameter model); None if its yields are traced."
+def _per_model(model, name: str, compute):
+    "`compute(model)`, once per model and cached on it (it depends on the yields, which a model never changes); None if its yields are traced."
     if not all(map(is_concrete, jax.tree.leaves(model.yields))):
         return None
-    if "_multimodal_cache" not in vars(model):
-        model._multimodal_cache = _multimodal_parameters(model.core)
-    return model._multimodal_cache
+    cache = vars(model).setdefault("_per_model", {})
+    if name not in cache:
+        with jax.ensure_compile_time_eval():  # concrete even inside a trace: a cached tracer would leak out of it
+            cache[name] = compute(model)
+    return cache[name]
+
+
+def _model_multimodal(model):
+    "`multimodal_parameters` of a model, once per model (~0.2 ms a fit on a 120-parameter model); None if its yields are traced."
+    return _per_model(model, "multimodal", lambda m: _multimodal_parameters(m.core))
 
 
 def kinked_parameters(core: Core):
@@ -507,6 +514,14 @@ def _check_data(data, model):
     return data
 
 # %% ../nbs/11_fit.ipynb #40bc78c3
+def _suggested(model):
+    "(init, bounds, fixed, free) that `model.config` suggests, as device arrays, init checked against bounds (`fixed` depends on the yields)."
+    settings = model._settings
+    _check_bounds(settings.inits, settings.bounds)
+    fixed = _fixed(model.core)
+    return as_float64(settings.inits), as_float64(settings.bounds), fixed, ~fixed
+
+
 def fit_problem(
     data,  # main data followed by auxiliary data
     model,  # a neos `Model`
@@ -517,11 +532,12 @@ def fit_problem(
 ) -> FitProblem:
     "A validated `FitProblem` with pyhf's defaults from `model.config`."
     cfg, n = model.config, model.config.npars
-    init = as_float64(cfg.suggested_init() if init_pars is None else init_pars)
-    bounds = as_float64(cfg.suggested_bounds() if par_bounds is None else par_bounds)
+    suggested = _per_model(model, "suggested", _suggested) or _suggested(model)
+    init = suggested[0] if init_pars is None else as_float64(init_pars)
+    bounds = suggested[1] if par_bounds is None else as_float64(par_bounds)
     # (a list of bools converts on the host: jnp.asarray on one takes ~1 µs per entry)
     on_host = fixed_params is not None and all(map(is_concrete, jax.tree.leaves(fixed_params)))
-    fixed = _fixed(model.core) if fixed_params is None else jnp.asarray(
+    fixed = suggested[2] if fixed_params is None else jnp.asarray(
         np.asarray(fixed_params, dtype=bool) if on_host else fixed_params, dtype=bool)
     for name, x, shape in (("init_pars", init, (n,)), ("par_bounds", bounds, (n, 2)), ("fixed_params", fixed, (n,))):
         if x.shape != shape:
@@ -531,8 +547,10 @@ def fit_problem(
             raise ValueError("model has no POI (poi_index is None): a POI is required to fit with a fixed POI")
         check_poi_value(poi_value, model, bounds)
         init, fixed = init.at[cfg.poi_index].set(as_float64(poi_value)), fixed.at[cfg.poi_index].set(True)
-    _check_bounds(init, bounds)
-    return FitProblem(model.core, _check_data(data, model), init, bounds, ~fixed, _model_multimodal(model))
+    if init_pars is not None or par_bounds is not None or poi_value is not None:
+        _check_bounds(init, bounds)  # the suggested ones were checked with `_suggested`
+    free = suggested[3] if fixed_params is None and poi_value is None else ~fixed
+    return FitProblem(model.core, _check_data(data, model), init, bounds, free, _model_multimodal(model))
 
 # %% ../nbs/11_fit.ipynb #2614434d
 class FitWarning(UserWarning):
@@ -547,13 +565,14 @@ def check_result(res: FitResult, what: str = "fit", throw: bool = False):
     "Warn (or raise with `throw`) about a concrete `FitResult` that is not trustworthy; traced ones pass."
     if not is_concrete(res.converged):
         return res
-    bad = int(np.size(res.converged) - np.count_nonzero(res.converged))
+    converged, multiple_minima = jax.device_get((res.converged, res.multiple_minima))  # one transfer
+    bad = int(np.size(converged) - np.count_nonzero(converged))
     if bad:
-        msg = f"{what}: {bad} of {np.size(res.converged)} fit(s) did not converge (FitResult.converged is False)"
+        msg = f"{what}: {bad} of {np.size(converged)} fit(s) did not converge (FitResult.converged is False)"
         if throw:
             raise FitError(msg)
         warnings.warn(msg, FitWarning, stacklevel=3)
-    if np.any(res.multiple_minima):
+    if np.any(multiple_minima):
         warnings.warn(f"{what}: starting points found different minima; the lowest is reported", FitWarning, stacklevel=3)
     return res
 

@@ -135,7 +135,7 @@ def _check_poi(model, problem):
     poi = model.config.poi_index
     if poi is None:
         raise ValueError("model has no POI (poi_index is None): a POI is required for a hypothesis test")
-    if is_concrete(problem.free) and not bool(problem.free[poi]):
+    if is_concrete(problem.free) and not np.asarray(problem.free)[poi]:  # on the host: a jax index is a dispatch
         raise ValueError(f"fixed_params: the POI (index {poi}) is fixed, which makes profile likelihood "
                          "ratio based inference impossible; unfix it")
 
@@ -150,6 +150,14 @@ def _problem(data, model, init_pars, par_bounds, fixed_params):
     return problem
 
 
+def _to_tuples(a):
+    return tuple(_to_tuples(row) for row in a) if a.ndim else a
+
+
+# arrays as nested tuples of scalars in one dispatch: outside `jit` each index would be one
+_unstacked = jax.jit(lambda *arrays: tuple(_to_tuples(jnp.asarray(a)) for a in arrays))
+
+
 def hypotest_returns(
     obs,  # observed (CLsb, CLb, CLs)
     exp,  # expected band (3, 5): rows CLsb, CLb, CLs at -2..+2 σ
@@ -157,6 +165,7 @@ def hypotest_returns(
     return_tail_probs: bool, return_expected: bool, return_expected_set: bool,
 ):
     "`pyhf.infer.hypotest`'s return structure from the p-values (asymptotic or toy-based)."
+    obs, exp = _unstacked(obs, exp)
     out = [obs[0] if is_q0 else obs[2]]
     if return_tail_probs:
         out.append([obs[1]] if is_q0 else [obs[0], obs[1]])
@@ -295,8 +304,9 @@ def discovery_significance(
     problem = _problem(data, model, init_pars, par_bounds, fixed_params)
     obs, exp, sq, fits = _hypotest(0.0, problem, 2, n_starts=int(n_starts))
     check_result(fits, "discovery_significance", throw)
+    obs, exp, sq = _unstacked(obs, exp, sq)
     out = (obs[0], sq[0])
-    return out + (exp[0, 2], sq[1]) if return_expected else out
+    return out + (exp[0][2], sq[1]) if return_expected else out
 
 # %% ../nbs/12_infer.ipynb #acf9a378
 def fisher_info(

@@ -24,7 +24,7 @@ from fastcore.basics import patch
 from . import is_concrete
 from .modifiers import MODIFIERS, combined_types
 from .spec import ParamSet, interpcodes, parse_channels, user_parameters
-from .structure import Layout, Meta, Settings, Yields, _key, read_yields, structure
+from .structure import Layout, Meta, Settings, Yields, _key, on_device, read_yields, structure
 
 # %% ../nbs/06_pdf.ipynb #cc84d630
 _LARGE_N = 1e6  # above it, n log λ − λ − log Γ(n + 1) is summed in the cancellation-free form
@@ -196,8 +196,8 @@ class Model:
 
     @property
     def core(self) -> Core:
-        "The arrays evaluation needs (see `Core`)."
-        return Core(self.yields, self._layout, self._settings, tuple(sorted(self.meta.codes.items())))
+        "The arrays evaluation needs (see `Core`); the structure's as device arrays (`on_device`)."
+        return Core(self.yields, *on_device(self.meta, self._layout, self._settings), tuple(sorted(self.meta.codes.items())))
 
     @property
     def config(self):
