@@ -29,7 +29,6 @@ from bench_hypotest import cases, per_call
 from neos import infer
 from neos.fit import fit_problem
 from neos.nll import nll, nll_grad_hess
-from neos.pdf import expected_actualdata, expected_auxdata
 
 
 def bare_fit(core, data, x0, free, bounds, n_iter):
@@ -59,7 +58,7 @@ def bare_cls(poi_test, data, model, n_iter):
     inits = jnp.stack([p.init.at[poi].set(poi_test), p.init, p.init.at[poi].set(0.0)])
     fits = jax.vmap(lambda x0, free: bare_fit(core, data_c, x0, free, p.bounds, n_iter))(inits, jnp.stack([free_mu, p.free, free_mu]))
     theta_a = live_minimum(fits[2], p.core, p.data, free_mu, core, data_c)
-    data_a = jnp.concatenate([expected_actualdata(p.core, theta_a), expected_auxdata(p.core, theta_a)])  # live, as neos's
+    data_a = infer._asimov_data(p.core, theta_a)  # live, as neos's
     fit_a = bare_fit(core, stop(data_a), inits[0], free_mu, p.bounds, n_iter)
     t = 2.0 * jnp.stack([nll(fits[0], p.data, p.core), nll(fits[1], p.data, p.core), nll(fit_a, data_a, p.core),
                          nll(theta_a, data_a, p.core)])

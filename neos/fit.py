@@ -515,11 +515,10 @@ def _check_data(data, model):
 
 # %% ../nbs/11_fit.ipynb #40bc78c3
 def _suggested(model):
-    "(init, bounds, fixed, free) that `model.config` suggests, as device arrays, init checked against bounds (`fixed` depends on the yields)."
+    "(init, bounds, free) that `model.config` suggests, as device arrays, init checked against bounds (`free` depends on the yields)."
     settings = model._settings
     _check_bounds(settings.inits, settings.bounds)
-    fixed = _fixed(model.core)
-    return as_float64(settings.inits), as_float64(settings.bounds), fixed, ~fixed
+    return as_float64(settings.inits), as_float64(settings.bounds), ~_fixed(model.core)
 
 
 def fit_problem(
@@ -537,19 +536,18 @@ def fit_problem(
     bounds = suggested[1] if par_bounds is None else as_float64(par_bounds)
     # (a list of bools converts on the host: jnp.asarray on one takes ~1 µs per entry)
     on_host = fixed_params is not None and all(map(is_concrete, jax.tree.leaves(fixed_params)))
-    fixed = suggested[2] if fixed_params is None else jnp.asarray(
-        np.asarray(fixed_params, dtype=bool) if on_host else fixed_params, dtype=bool)
-    for name, x, shape in (("init_pars", init, (n,)), ("par_bounds", bounds, (n, 2)), ("fixed_params", fixed, (n,))):
+    free = suggested[2] if fixed_params is None else (
+        jnp.asarray(~np.asarray(fixed_params, dtype=bool)) if on_host else ~jnp.asarray(fixed_params, dtype=bool))
+    for name, x, shape in (("init_pars", init, (n,)), ("par_bounds", bounds, (n, 2)), ("fixed_params", free, (n,))):
         if x.shape != shape:
             raise ValueError(f"{name} must have shape {shape} for this model, got {x.shape}")
     if poi_value is not None:
         if cfg.poi_index is None:
             raise ValueError("model has no POI (poi_index is None): a POI is required to fit with a fixed POI")
         check_poi_value(poi_value, model, bounds)
-        init, fixed = init.at[cfg.poi_index].set(as_float64(poi_value)), fixed.at[cfg.poi_index].set(True)
-    if init_pars is not None or par_bounds is not None or poi_value is not None:
-        _check_bounds(init, bounds)  # the suggested ones were checked with `_suggested`
-    free = suggested[3] if fixed_params is None and poi_value is None else ~fixed
+        init, free = init.at[cfg.poi_index].set(as_float64(poi_value)), free.at[cfg.poi_index].set(False)
+    if init_pars is not None or par_bounds is not None:
+        _check_bounds(init, bounds)  # the suggested ones were checked by `_suggested`, the POI value above
     return FitProblem(model.core, _check_data(data, model), init, bounds, free, _model_multimodal(model))
 
 # %% ../nbs/11_fit.ipynb #2614434d
